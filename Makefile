@@ -1,0 +1,136 @@
+# fragguard: the preloaded shim (build/libfragguard.so), the CLI (build/fragguard)
+# and their tests. GNU make, one file, everything under build/. V=1 shows commands.
+
+CC       ?= cc
+CLANG    ?= clang
+PREFIX   ?= /usr/local
+UNWIND   ?= 1
+WERROR   ?= 0
+B        := build
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wundef -Wvla
+ifeq ($(WERROR),1)
+WARN     += -Werror
+endif
+CFLAGS   ?= -O2 -g
+BASE     := -std=gnu11 -D_GNU_SOURCE $(WARN) -Iinclude -Ishim
+SHIMFLAGS:= -fPIC -fvisibility=hidden -ftls-model=initial-exec -fno-builtin-malloc \
+            -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc -fno-plt \
+            -DFG_UNWIND=$(UNWIND)
+SHIMLIBS := -ldl -lpthread
+ifeq ($(UNWIND),1)
+SHIMLIBS += -lunwind
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# The pure core (no allocation, no libc state): compiled into the shim, the CLI
+# and the unit tests alike. Add a file here when the CLI or a unit test needs it.
+CORE_SRC  := $(sort $(wildcard shim/kmem*.c shim/policy.c shim/conf.c shim/fmt.c \
+                                shim/sizeclass.c shim/oomlog*.c))
+SHIM_SRC  := $(sort $(wildcard shim/*.c))
+TOOL_SRC  := $(sort $(wildcard tools/*.c))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+PRE_SRC   := $(sort $(wildcard tests/preload/*.c))
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
+
+SHIM_OBJ  := $(SHIM_SRC:%.c=$(B)/pic/%.o)
+CORE_OBJ  := $(CORE_SRC:%.c=$(B)/obj/%.o)
+TOOL_OBJ  := $(TOOL_SRC:%.c=$(B)/obj/%.o)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
+PRE_BIN   := $(PRE_SRC:tests/preload/%.c=$(B)/tests/preload/%)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
+
+LIB       := $(B)/libfragguard.so
+CLI       := $(B)/fragguard
+TOOL_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lm
+
+.PHONY: all test demo deps clean fuzz fuzz-long check-deps bench bench-quick
+all: $(LIB) $(if $(TOOL_SRC),$(CLI))
+
+# Flags are recorded so that a changed flag rebuilds everything.
+$(B)/flags: FORCE
+	@mkdir -p $(B)
+	@echo '$(CC) $(CFLAGS) $(BASE) $(SHIMFLAGS) $(SHIMLIBS)' | cmp -s - $@ || \
+	  echo '$(CC) $(CFLAGS) $(BASE) $(SHIMFLAGS) $(SHIMLIBS)' > $@
+FORCE:
+
+$(B)/pic/%.o: %.c $(B)/flags
+	@mkdir -p $(dir $@)
+	@echo "  CC(pic) $<"
+	$(Q)$(CC) $(CFLAGS) $(BASE) $(SHIMFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/obj/%.o: %.c $(B)/flags
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(BASE) -MMD -MP -c $< -o $@
+
+$(LIB): $(SHIM_OBJ) shim/exports.map
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -Wl,--version-script=shim/exports.map -Wl,-z,nodelete \
+	  -Wl,-z,now -o $@ $(SHIM_OBJ) $(SHIMLIBS)
+
+$(CLI): $(TOOL_OBJ) $(CORE_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $(TOOL_OBJ) $(CORE_OBJ) $(TOOL_LIBS)
+
+$(B)/tests/unit/%: tests/unit/%.c $(CORE_SRC) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(BASE) -Itests/unit -fsanitize=address,undefined \
+	  -fno-omit-frame-pointer -o $@ $< $(CORE_SRC) -lm
+
+$(B)/tests/preload/%: tests/preload/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -O1 -g -std=gnu11 -D_GNU_SOURCE -Iinclude -fno-builtin -pthread \
+	  -o $@ $< -ldl -lpthread
+
+$(B)/bench/%: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -g -std=gnu11 -D_GNU_SOURCE -pthread -o $@ $< -lm
+
+$(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRC)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $<"
+	$(Q)$(CLANG) -O1 -g -std=gnu11 -D_GNU_SOURCE -Iinclude -Ishim \
+	  -fsanitize=fuzzer,address,undefined -o $@ $< $(CORE_SRC) -lm
+
+# The shared library used by preload tests (tests/preload/libdl_victim.c style
+# helpers are built as .so when their name starts with lib).
+$(B)/tests/lib%.so: tests/preload/lib%.c.in
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -O1 -g -shared -fPIC -x c -o $@ $<
+
+TEST_LIBS := $(patsubst tests/preload/lib%.c.in,$(B)/tests/lib%.so,$(wildcard tests/preload/lib*.c.in))
+
+test: all $(UNIT_BIN) $(PRE_BIN) $(TEST_LIBS) $(BENCH_BIN) check-deps
+	@sh tests/run.sh
+
+# Installs what the tests use on Debian (needs root), or says what is missing.
+deps:
+	sh tests/deps.sh install
+
+check-deps:
+	@sh tests/deps.sh check
+
+fuzz: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh 20
+
+fuzz-long: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh 600
+
+demo: all $(B)/bench/seed
+	@sh tools/demo.sh
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,29 @@
+#!/bin/sh
+# What the build and the tests need from Debian. "check" says what is missing
+# (tests that need a missing program skip themselves); "install" installs it
+# (root, apt-get).
+BUILD="build-essential pkg-config libunwind-dev libjansson-dev clang"
+TESTS="python3 perl sqlite3 git memcached curl busybox-static cpio qemu-system-x86 \
+libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4 time"
+case "$1" in
+install)
+  if [ "$(id -u)" != 0 ]; then echo "deps: run as root: sudo make deps" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || exit 1
+  # The base image may carry LLVM's libunwind-14-dev, which conflicts.
+  dpkg -s libunwind-14-dev >/dev/null 2>&1 && apt-get remove -y -qq libunwind-14-dev
+  apt-get install -y -qq --no-install-recommends $BUILD $TESTS
+  ;;
+check)
+  miss=""
+  for p in $BUILD; do dpkg -s "$p" >/dev/null 2>&1 || miss="$miss $p"; done
+  if [ -n "$miss" ]; then
+    echo "fragguard: missing build packages:$miss; run 'sudo make deps'" >&2; exit 1
+  fi
+  miss=""
+  for p in $TESTS; do dpkg -s "$p" >/dev/null 2>&1 || miss="$miss $p"; done
+  [ -n "$miss" ] && echo "note: tests needing$miss will be skipped ('sudo make deps' installs them)" >&2
+  exit 0
+  ;;
+*) echo "usage: deps.sh install|check" >&2; exit 2 ;;
+esac
