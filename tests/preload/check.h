@@ -1,0 +1,114 @@
+/* check.h: the few helpers the preload tests share. A preload test is a plain
+ * program run with LD_PRELOAD=build/libfragguard.so: exit 0 pass, 77 skip
+ * (reason on the last line), anything else fail. CHECK reports file:line and
+ * goes on; check_done() turns the count into the exit status. */
+#ifndef FG_TEST_CHECK_H
+#define FG_TEST_CHECK_H
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static int check_failures;
+
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__,  \
+				__LINE__, #cond);                              \
+			if (++check_failures > 50)                             \
+				check_abort();                                 \
+		}                                                              \
+	} while (0)
+
+/* CHECKF(cond, fmt, ...): the same with a formatted explanation. */
+#define CHECKF(cond, ...)                                                      \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__,  \
+				__LINE__, #cond);                              \
+			fprintf(stderr, __VA_ARGS__);                          \
+			fputc('\n', stderr);                                   \
+			if (++check_failures > 50)                             \
+				check_abort();                                 \
+		}                                                              \
+	} while (0)
+
+/* FATAL: a failure after which the test cannot go on (no memory, ...). */
+#define FATAL(...)                                                             \
+	do {                                                                   \
+		fprintf(stderr, "%s:%d: FATAL: ", __FILE__, __LINE__);         \
+		fprintf(stderr, __VA_ARGS__);                                  \
+		fputc('\n', stderr);                                           \
+		exit(1);                                                       \
+	} while (0)
+
+static inline void check_abort(void)
+{
+	fprintf(stderr, "too many failures, giving up\n");
+	exit(1);
+}
+
+static inline int check_done(const char *name)
+{
+	if (check_failures) {
+		fprintf(stderr, "%s: %d check(s) failed\n", name, check_failures);
+		return 1;
+	}
+	printf("%s: ok\n", name);
+	return 0;
+}
+
+static inline void skip(const char *why)
+{
+	fflush(stdout);
+	printf("%s\n", why);
+	exit(77);
+}
+
+/* True when the shim is loaded: it exports fg_stats. */
+static inline int under_shim(void)
+{
+	return dlsym(RTLD_DEFAULT, "fg_stats") != NULL;
+}
+
+/* Keeps the compiler from seeing through an allocation (no elided pairs). */
+static inline void *opaque(void *p)
+{
+	__asm__ volatile("" : "+r"(p) : : "memory");
+	return p;
+}
+
+static inline size_t opaque_size(size_t n)
+{
+	__asm__ volatile("" : "+r"(n));
+	return n;
+}
+
+/* A byte pattern that depends on the block's address, size and offset. */
+static inline unsigned char pat_byte(const void *p, size_t n, size_t i)
+{
+	uintptr_t x = (uintptr_t)p ^ (n * 0x9E3779B97F4A7C15ull) ^ (i * 0x2545F491u);
+	return (unsigned char)(x ^ (x >> 13) ^ (x >> 29));
+}
+
+static inline void pat_fill(void *p, size_t n, unsigned seed)
+{
+	unsigned char *c = p;
+	for (size_t i = 0; i < n; i++)
+		c[i] = (unsigned char)(pat_byte(p, n, i) + seed);
+}
+
+/* Index of the first bad byte, or (size_t)-1 when all match. */
+static inline size_t pat_bad(const void *p, size_t n, unsigned seed)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++)
+		if (c[i] != (unsigned char)(pat_byte(p, n, i) + seed))
+			return i;
+	return (size_t)-1;
+}
+
+#endif
