@@ -117,15 +117,16 @@ enum kmem_wmark { KMEM_WMARK_MIN, KMEM_WMARK_LOW, KMEM_WMARK_HIGH };
 /* Which comparison decided a verdict. */
 enum kmem_rule {
 	KMEM_RULE_ORDER0,     /* usable free <= watermark + reserve (both eras) */
-	KMEM_RULE_ORDER_LOOP, /* pre-4.4: at loop step k, free above order k <= min >> (k+1) */
+	KMEM_RULE_ORDER_LOOP, /* pre-4.4: pages in blocks of order >= k <= min >> k */
 	KMEM_RULE_BLOCK       /* 4.4+: count of free blocks on usable lists (fails at 0) */
 };
 
 struct kmem_verdict {
 	bool granted;
 	enum kmem_rule rule;    /* for a grant: the last rule that passed */
-	int loop_order;         /* ORDER_LOOP: the order k whose blocks were just taken
-	                           away; the comparison used min >> (k+1). -1 otherwise */
+	int loop_order;         /* ORDER_LOOP: k in 1..order; lhs = pages in free blocks
+	                           of order >= k (minus 2^order - 1), rhs = min >> k.
+	                           -1 for the other rules */
 	/* The decisive comparison, as the kernel writes it: fail iff lhs <= rhs. */
 	int64_t lhs, rhs;
 	int64_t margin;         /* lhs - rhs: > 0 granted, <= 0 failed (equality fails) */
@@ -239,6 +240,15 @@ int kmem_mt_from_letter(char c);
 /* Finds the zone (node, name) in zones[0..n); returns its index or -1. */
 int kmem_zone_find(const struct kmem_zone *zones, size_t n, int node,
 		   const char *name, size_t name_len);
+
+/* Zero-fills *z and sets node, name (truncated to fit), kind, idx = -1. */
+void kmem_zone_init(struct kmem_zone *z, int node, const char *name, size_t name_len);
+
+/* Finds zone (node, name) in zones[0..*n), or appends it (kmem_zone_init) when
+ * *n < cap. Returns its index, -ENOSPC when full, -EINVAL for an empty or
+ * over-long name. For parsers (buddyinfo, zoneinfo, OOM reports). */
+int kmem_zone_get(struct kmem_zone *zones, size_t cap, size_t *n, int node,
+		  const char *name, size_t name_len);
 
 /* ---- /proc parsers --------------------------------------------------------
  * Common contract: parse [buf, buf+len); zones are matched by (node, name)
