@@ -111,4 +111,26 @@ static inline size_t pat_bad(const void *p, size_t n, unsigned seed)
 	return (size_t)-1;
 }
 
+/* A pattern of position and seed only: survives a move by realloc. */
+static inline unsigned char pos_byte(size_t i, unsigned seed)
+{
+	return (unsigned char)((i * 131u + (i >> 8) * 7u + seed) ^ (i >> 16));
+}
+
+static inline void pos_fill(void *p, size_t n, unsigned seed)
+{
+	unsigned char *c = p;
+	for (size_t i = 0; i < n; i++)
+		c[i] = pos_byte(i, seed);
+}
+
+static inline size_t pos_bad(const void *p, size_t n, unsigned seed)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++)
+		if (c[i] != pos_byte(i, seed))
+			return i;
+	return (size_t)-1;
+}
+
 #endif
