@@ -1,0 +1,369 @@
+/* arena.c: chunks. Maps chunk-aligned regions, advises huge pages, pre-faults
+ * them as a whole (MADV_POPULATE_WRITE, else touching each page; never
+ * MAP_POPULATE, which hides failure), hands out runs of span pages, and gives
+ * memory back in whole chunks first: empty chunks beyond RETAIN are unmapped
+ * RELEASE_MS after they emptied; free pages inside used chunks only on trim.
+ * Invariant: every chunk is on exactly one of avail (some free pages), empty
+ * (all free) or no list (full), and the registry knows every mapped chunk. */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "arena.h"
+#include "lock.h"
+#include "os.h"
+#include "registry.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+static struct lock alock = LOCK_INIT;
+static struct chunk *avail;   /* sorted by address: lowest first, for density */
+static struct chunk *empty;   /* sorted by address */
+static uint64_t nchunks, nempty, nempty_reserve;
+uint64_t arena_last_activity_ms;
+
+void *arena_map_aligned(size_t len, size_t align)
+{
+	char *p = os_map(NULL, len + align, 0);
+	if (!p)
+		return NULL;
+	uintptr_t a = ((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1);
+	size_t head = a - (uintptr_t)p, tail = align - head;
+	if (head)
+		os_unmap(p, head);
+	if (tail)
+		os_unmap((char *)a + len, tail);
+	return (void *)a;
+}
+
+int arena_populate(void *p, size_t len)
+{
+	if (!g.conf.prefault || !len)
+		return 0;
+	if (g.populate != 0) {
+		int r = os_madvise(p, len, MADV_POPULATE_WRITE);
+		if (r == 0) {
+			g.populate = 1;
+			CTR_ADD(bytes_prefaulted, len);
+			return 0;
+		}
+		if (r != -EINVAL || g.populate == 1) {
+			CTR_ADD(prefault_failures, 1);
+			return -ENOMEM;
+		}
+		/* Before 5.14 the kernel does not know MADV_POPULATE_WRITE. */
+		g.populate = 0;
+		if (g.conf.verbose)
+			os_say("MADV_POPULATE_WRITE unsupported (kernel < 5.14): pre-faulting by touch");
+	}
+	/* Touching cannot fail gracefully (the kernel may OOM-kill instead);
+	 * an atomic add of zero keeps whatever the page holds. */
+	for (size_t off = 0; off < len; off += g.os_page)
+		__atomic_fetch_add((char *)p + off, 0, __ATOMIC_RELAXED);
+	CTR_ADD(bytes_prefaulted, len);
+	return 0;
+}
+
+static void list_insert(struct chunk **head, struct chunk *c, uint8_t which)
+{
+	struct chunk *prev = NULL, *it = *head;
+	while (it && it < c) {
+		prev = it;
+		it = it->next;
+	}
+	c->prev = prev;
+	c->next = it;
+	if (it)
+		it->prev = c;
+	if (prev)
+		prev->next = c;
+	else
+		*head = c;
+	c->list = which;
+}
+
+static void list_remove(struct chunk **head, struct chunk *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		*head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->next = c->prev = NULL;
+	c->list = 0;
+}
+
+static void chunk_unlist(struct chunk *c)
+{
+	if (c->list == 1)
+		list_remove(&avail, c);
+	else if (c->list == 2) {
+		list_remove(&empty, c);
+		nempty--;
+		nempty_reserve -= c->reserve;
+	}
+}
+
+/* The process's first chunk is a starter: only STARTER_BYTES of its slot
+ * are used, without huge pages, each span faulted in when it is handed out.
+ * A small program (ls, sh) then pays tens of KiB, not a 2 MiB huge page;
+ * a growing one pays at most 256 extra faults before real chunks take over. */
+#define STARTER_BYTES (1u << 20)
+static int starter_done;
+
+/* Maps, advises and pre-faults a new chunk. Called without the lock. */
+static struct chunk *chunk_new(int reserve)
+{
+	int starter = !reserve && !__atomic_exchange_n(&starter_done, 1, __ATOMIC_RELAXED);
+	struct chunk *c = arena_map_aligned(g.chunk, g.chunk);
+	if (!c)
+		goto fail;
+	if (g.thp_advise && !starter)
+		os_madvise(c, g.chunk, MADV_HUGEPAGE);
+	else if (g.pmd)
+		os_madvise(c, g.chunk, MADV_NOHUGEPAGE);
+	c->npages = (uint32_t)((starter ? STARTER_BYTES : g.chunk) >> g.unit_shift);
+	if (arena_populate(c, starter ? g.unit : g.chunk) < 0) {
+		os_unmap(c, g.chunk);
+		goto fail;
+	}
+	size_t hdr = (size_t)((char *)(arena_desc(c) + c->npages) - (char *)c);
+	c->hdr_pages = (uint32_t)((hdr + g.unit - 1) >> g.unit_shift);
+	c->nfree = c->npages - c->hdr_pages;
+	for (unsigned i = 0; i < c->hdr_pages; i++)
+		c->used[i / 64] |= 1ull << (i % 64);
+	if (starter) /* pages not faulted yet count as released */
+		for (unsigned i = c->hdr_pages; i < c->npages; i++)
+			c->released[i / 64] |= 1ull << (i % 64);
+	c->reserve = (uint8_t)reserve;
+	lock_take(&alock);
+	if (registry_set(c, 1, REG_SMALL, 0) < 0) {
+		lock_give(&alock);
+		os_unmap(c, g.chunk);
+		goto fail;
+	}
+	nchunks++;
+	lock_give(&alock);
+	CTR_ADD(chunks_mapped, 1);
+	return c;
+fail:
+	CTR_ADD(alloc_failures, 1);
+	return NULL;
+}
+
+static void chunk_unmap(struct chunk *c)
+{
+	chunk_unlist(c);
+	registry_set(c, 1, REG_FOREIGN, 0);
+	nchunks--;
+	os_unmap(c, g.chunk);
+	CTR_ADD(chunks_unmapped, 1);
+	CTR_ADD(bytes_released, g.chunk);
+}
+
+static int bit(const uint64_t *w, unsigned i) { return (int)((w[i / 64] >> (i % 64)) & 1); }
+
+/* First run of n free pages in c, or -1. */
+static int find_run(const struct chunk *c, unsigned n)
+{
+	unsigned run = 0;
+	for (unsigned i = c->hdr_pages; i < c->npages; i++) {
+		if (!(i % 64) && c->used[i / 64] == ~0ull) {
+			i += 63;
+			run = 0;
+			continue;
+		}
+		run = bit(c->used, i) ? 0 : run + 1;
+		if (run == n)
+			return (int)(i + 1 - n);
+	}
+	return -1;
+}
+
+static uint64_t surplus_chunks(void)
+{
+	uint64_t keep = g.conf.retain >> g.chunk_shift;
+	uint64_t n = nempty - nempty_reserve;
+	return n > keep ? n - keep : 0;
+}
+
+struct span *arena_span_alloc(unsigned n)
+{
+	struct chunk *c, *fresh = NULL;
+	int at = -1;
+
+	lock_take(&alock);
+	arena_last_activity_ms = os_now_ms();
+	for (c = avail; c; c = c->next)
+		if (c->nfree >= n && (at = find_run(c, n)) >= 0)
+			break;
+	if (!c) {
+		/* An empty chunk: the reserve first, then the lowest address. */
+		for (c = empty; c && !c->reserve; c = c->next)
+			;
+		if (!c)
+			c = empty;
+		if (c)
+			at = (int)c->hdr_pages;
+	}
+	if (!c) {
+		lock_give(&alock);
+		fresh = chunk_new(0);
+		if (!fresh)
+			return NULL;
+		lock_take(&alock);
+		c = fresh;
+		at = (int)c->hdr_pages;
+	}
+	if (c->list == 2)
+		CTR_ADD(chunks_reused, 1);
+	chunk_unlist(c);
+	for (unsigned i = (unsigned)at; i < (unsigned)at + n; i++) {
+		c->used[i / 64] |= 1ull << (i % 64);
+		arena_first(c)[i] = (uint16_t)at;
+	}
+	c->nfree -= n;
+	if (c->nfree)
+		list_insert(&avail, c, 1);
+	/* Pages given back by a trim are faulted in again as one range. */
+	unsigned r0 = 0, rn = 0;
+	int ok = 0;
+	for (unsigned i = (unsigned)at; i <= (unsigned)at + n; i++) {
+		if (i < (unsigned)at + n && bit(c->released, i)) {
+			if (!rn)
+				r0 = i;
+			rn++;
+			c->released[i / 64] &= ~(1ull << (i % 64));
+			continue;
+		}
+		if (rn && arena_populate((char *)c + ((size_t)r0 << g.unit_shift),
+					 (size_t)rn << g.unit_shift) < 0)
+			ok = -ENOMEM;
+		rn = 0;
+	}
+	lock_give(&alock);
+	struct span *s = &arena_desc(c)[at];
+	s->base = (char *)c + ((size_t)at << g.unit_shift);
+	if (ok < 0) {
+		arena_span_free(s, n);
+		return NULL;
+	}
+	return s;
+}
+
+void arena_span_free(struct span *s, unsigned n)
+{
+	struct chunk *c = arena_chunk_of(s->base);
+	unsigned at = (unsigned)(((uintptr_t)s->base - (uintptr_t)c) >> g.unit_shift);
+
+	lock_take(&alock);
+	arena_last_activity_ms = os_now_ms();
+	for (unsigned i = at; i < at + n; i++)
+		c->used[i / 64] &= ~(1ull << (i % 64));
+	c->nfree += n;
+	chunk_unlist(c);
+	if (c->nfree == c->npages - c->hdr_pages) {
+		c->empty_since_ms = arena_last_activity_ms;
+		list_insert(&empty, c, 2);
+		nempty++;
+		nempty_reserve += c->reserve;
+		if (!g.conf.release_ms)
+			while (surplus_chunks()) {
+				struct chunk *v = empty;
+				while (v && v->reserve)
+					v = v->next;
+				if (!v)
+					break;
+				chunk_unmap(v);
+			}
+	} else {
+		list_insert(&avail, c, 1);
+	}
+	lock_give(&alock);
+}
+
+int arena_tick(uint64_t now)
+{
+	int more;
+	lock_take(&alock);
+	/* Release the highest surplus chunks first: the heap stays dense low. */
+	while (surplus_chunks()) {
+		struct chunk *v = NULL;
+		for (struct chunk *it = empty; it; it = it->next)
+			if (!it->reserve && now - it->empty_since_ms >= g.conf.release_ms)
+				v = it;
+		if (!v)
+			break;
+		chunk_unmap(v);
+	}
+	more = surplus_chunks() != 0;
+	lock_give(&alock);
+	return more;
+}
+
+uint64_t arena_trim(int all)
+{
+	uint64_t given = 0, dropped = 0;
+	lock_take(&alock);
+	while (all ? nempty > nempty_reserve : surplus_chunks() != 0) {
+		struct chunk *v = NULL;
+		for (struct chunk *it = empty; it; it = it->next)
+			if (!it->reserve)
+				v = it;
+		chunk_unmap(v);
+		given += g.chunk;
+	}
+	for (struct chunk *c = avail; c; c = c->next) {
+		unsigned r0 = 0, rn = 0;
+		for (unsigned i = c->hdr_pages; i <= c->npages; i++) {
+			if (i < c->npages && !bit(c->used, i) && !bit(c->released, i)) {
+				if (!rn)
+					r0 = i;
+				rn++;
+				c->released[i / 64] |= 1ull << (i % 64);
+				continue;
+			}
+			if (rn) {
+				size_t len = (size_t)rn << g.unit_shift;
+				os_madvise((char *)c + ((size_t)r0 << g.unit_shift), len, MADV_DONTNEED);
+				dropped += len;
+			}
+			rn = 0;
+		}
+	}
+	lock_give(&alock);
+	CTR_ADD(bytes_released, dropped);
+	return given + dropped;
+}
+
+void arena_usage(uint64_t *mapped, uint64_t *emp)
+{
+	lock_take(&alock);
+	*mapped = nchunks << g.chunk_shift;
+	*emp = nempty << g.chunk_shift;
+	lock_give(&alock);
+}
+
+void arena_lock_all(void) { lock_take(&alock); }
+void arena_unlock_all(void) { lock_give(&alock); }
+void arena_reset_locks(void) { lock_reset(&alock); }
+
+int arena_init(void)
+{
+	uint64_t n = (g.conf.reserve + g.chunk - 1) >> g.chunk_shift;
+	for (uint64_t i = 0; i < n; i++) {
+		struct chunk *c = chunk_new(1);
+		if (!c) {
+			os_say("cannot pre-fault the startup reserve (RESERVE): the kernel refused memory; continuing with what was mapped");
+			return -ENOMEM;
+		}
+		lock_take(&alock);
+		list_insert(&empty, c, 2);
+		nempty++;
+		nempty_reserve++;
+		lock_give(&alock);
+	}
+	return 0;
+}

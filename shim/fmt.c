@@ -1,0 +1,105 @@
+/* fmt.c: bounded string building without stdio or malloc (see fmt.h).
+ * Invariant: fb->p[fb->len] is always NUL when cap > 0. */
+#include <string.h>
+#include "fmt.h"
+
+void fmt_init(struct fmtbuf *fb, char *buf, size_t cap)
+{
+	fb->p = buf;
+	fb->len = 0;
+	fb->cap = cap;
+	fb->trunc = 0;
+	if (cap)
+		buf[0] = 0;
+}
+
+void fmt_mem(struct fmtbuf *fb, const char *s, size_t n)
+{
+	if (!fb->cap)
+		return;
+	size_t room = fb->cap - 1 - fb->len;
+	if (n > room) {
+		n = room;
+		fb->trunc = 1;
+	}
+	memcpy(fb->p + fb->len, s, n);
+	fb->len += n;
+	fb->p[fb->len] = 0;
+}
+
+void fmt_str(struct fmtbuf *fb, const char *s) { fmt_mem(fb, s, strlen(s)); }
+
+void fmt_u64(struct fmtbuf *fb, uint64_t v)
+{
+	char t[24];
+	int i = sizeof t;
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fmt_mem(fb, t + i, sizeof t - (size_t)i);
+}
+
+void fmt_i64(struct fmtbuf *fb, int64_t v)
+{
+	if (v < 0) {
+		fmt_mem(fb, "-", 1);
+		fmt_u64(fb, (uint64_t)0 - (uint64_t)v);
+	} else {
+		fmt_u64(fb, (uint64_t)v);
+	}
+}
+
+void fmt_hex(struct fmtbuf *fb, uint64_t v)
+{
+	char t[18];
+	int i = sizeof t;
+	do {
+		t[--i] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	t[--i] = 'x';
+	t[--i] = '0';
+	fmt_mem(fb, t + i, sizeof t - (size_t)i);
+}
+
+void fmt_bytes(struct fmtbuf *fb, uint64_t v)
+{
+	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	int u = 0;
+	uint64_t tenths = v * 10;
+	if (v < 1024) {
+		fmt_u64(fb, v);
+		fmt_str(fb, " B");
+		return;
+	}
+	while (v >= 1024 && u < 4) {
+		tenths = (v * 10 + 512) / 1024;
+		v /= 1024;
+		u++;
+	}
+	fmt_u64(fb, tenths / 10);
+	fmt_mem(fb, ".", 1);
+	fmt_u64(fb, tenths % 10);
+	fmt_mem(fb, " ", 1);
+	fmt_str(fb, unit[u]);
+}
+
+void fmt_json_str(struct fmtbuf *fb, const char *s)
+{
+	fmt_mem(fb, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			char e[2] = { '\\', (char)c };
+			fmt_mem(fb, e, 2);
+		} else if (c < 0x20 || c >= 0x7f) {
+			char e[6] = { '\\', 'u', '0', '0', "0123456789abcdef"[c >> 4],
+				      "0123456789abcdef"[c & 15] };
+			fmt_mem(fb, e, 6);
+		} else {
+			fmt_mem(fb, (const char *)&c, 1);
+		}
+	}
+	fmt_mem(fb, "\"", 1);
+}

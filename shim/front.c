@@ -1,0 +1,429 @@
+/* front.c: size-class bins and thread caches (front.h).
+ * Spans of a class hang off its bin: `cur` is being handed out, `nonfull`
+ * lists the others with free objects (full spans are on no list), `spare`
+ * keeps one empty span so a class at a span boundary does not thrash the
+ * arena. Lock order: bin, then arena. Never calls out while holding a lock
+ * except into arena.c. Objects cross threads freely: a free goes to the
+ * freeing thread's cache and from there back to the bin. */
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "bg.h"
+#include "front.h"
+#include "lock.h"
+#include "os.h"
+
+struct bin {
+	struct lock lock;
+	struct span *cur, *nonfull, *spare;
+	uint64_t live; /* bytes handed out (to programs or caches) */
+	uint64_t nspans;
+} __attribute__((aligned(64)));
+
+static struct bin bins[SC_NCLASS];
+__thread struct tcache *tl_tc __attribute__((tls_model("initial-exec")));
+static __thread int tl_dead __attribute__((tls_model("initial-exec")));
+size_t front_small_max;
+uint64_t front_dirty_bytes, front_last_activity_ms;
+
+static struct lock meta_lock = LOCK_INIT;
+static struct tcache *tc_free;
+static char *meta_next, *meta_end;
+static pthread_key_t tc_key;
+
+#define TRIM_DIRTY_MIN (1u << 20)
+
+static void nonfull_add(struct bin *b, struct span *s)
+{
+	s->prev = NULL;
+	s->next = b->nonfull;
+	if (b->nonfull)
+		b->nonfull->prev = s;
+	b->nonfull = s;
+	s->listed = 1;
+}
+
+static void nonfull_del(struct bin *b, struct span *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		b->nonfull = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->listed = 0;
+}
+
+static struct span *span_new(unsigned c)
+{
+	const struct sc_info *si = &sc_info[c];
+	struct span *s = arena_span_alloc(si->npages);
+	if (!s)
+		return NULL;
+	s->cls = c;
+	s->nobj = si->nobj;
+	s->nfree = si->nobj;
+	s->scan = 0;
+	s->listed = 0;
+	s->next = s->prev = NULL;
+	s->bits = si->off ? (uint64_t *)s->base : &s->inl;
+	uint32_t words = (si->nobj + 63) / 64;
+	memset(s->bits, 0xff, words * 8);
+	if (si->nobj % 64)
+		s->bits[words - 1] = (1ull << (si->nobj % 64)) - 1;
+	return s;
+}
+
+/* Makes s the bin's current span; the old one keeps its free objects listed. */
+static void set_cur(struct bin *b, struct span *s)
+{
+	struct span *old = b->cur;
+	if (old && old != s && old->nfree && !old->listed)
+		nonfull_add(b, old);
+	b->cur = s;
+}
+
+/* Takes up to want objects of class c into out[]. Returns how many (0 when
+ * the kernel refused memory). */
+static unsigned bin_take(unsigned c, void **out, unsigned want)
+{
+	struct bin *b = &bins[c];
+	const struct sc_info *si = &sc_info[c];
+	unsigned got = 0;
+
+	lock_take(&b->lock);
+	while (got < want) {
+		struct span *s = b->cur;
+		if (!s || !s->nfree) {
+			s = b->nonfull;
+			if (s) {
+				nonfull_del(b, s);
+			} else if (b->spare) {
+				s = b->spare;
+				b->spare = NULL;
+			} else {
+				lock_give(&b->lock);
+				s = span_new(c);
+				lock_take(&b->lock);
+				if (!s)
+					break;
+				b->nspans++;
+			}
+			set_cur(b, s);
+		}
+		char *base = s->base + si->off;
+		uint32_t w = s->scan, words = (s->nobj + 63) / 64;
+		for (; w < words && got < want; w++) {
+			uint64_t bits = s->bits[w];
+			while (bits && got < want) {
+				unsigned i = (unsigned)__builtin_ctzll(bits);
+				bits &= bits - 1;
+				out[got++] = base + (size_t)(w * 64 + i) * si->size;
+				s->nfree--;
+			}
+			s->bits[w] = bits;
+			if (bits)
+				break;
+		}
+		s->scan = w;
+	}
+	b->live += (uint64_t)got * si->size;
+	lock_give(&b->lock);
+	front_last_activity_ms = os_now_ms();
+	return got;
+}
+
+static void corrupt(const char *what)
+{
+	os_say(what);
+	__builtin_trap();
+}
+
+/* Returns k objects of class c to their spans. */
+static void bin_put(unsigned c, void **ptrs, unsigned k)
+{
+	struct bin *b = &bins[c];
+	const struct sc_info *si = &sc_info[c];
+	int kick = 0;
+
+	lock_take(&b->lock);
+	for (unsigned j = 0; j < k; j++) {
+		struct span *s = arena_span_of(ptrs[j]);
+		if (unlikely(s->cls != c))
+			corrupt("free(): pointer does not match its size class (heap corruption)");
+		uintptr_t idx = (((uintptr_t)ptrs[j] - (uintptr_t)s->base - si->off) * si->magic) >> 44;
+		uint64_t m = 1ull << (idx % 64);
+		if (unlikely(s->bits[idx / 64] & m))
+			corrupt("free(): double free detected");
+		s->bits[idx / 64] |= m;
+		if (idx / 64 < s->scan)
+			s->scan = (uint32_t)(idx / 64);
+		s->nfree++;
+		if (s == b->cur)
+			continue;
+		if (s->nfree == s->nobj) {
+			if (s->listed)
+				nonfull_del(b, s);
+			if (!b->spare) {
+				b->spare = s;
+			} else {
+				arena_span_free(s, si->npages);
+				b->nspans--;
+				kick = 1;
+			}
+		} else if (!s->listed) {
+			nonfull_add(b, s);
+		}
+	}
+	b->live -= (uint64_t)k * si->size;
+	lock_give(&b->lock);
+	front_last_activity_ms = os_now_ms();
+	uint64_t d = __atomic_add_fetch(&front_dirty_bytes, (uint64_t)k * si->size, __ATOMIC_RELAXED);
+	if (kick || (d >= TRIM_DIRTY_MIN && d - (uint64_t)k * si->size < TRIM_DIRTY_MIN))
+		bg_kick();
+}
+
+static void tc_destroy(void *arg);
+
+static struct tcache *tc_get(void)
+{
+	struct tcache *tc = tl_tc;
+	if (tc || tl_dead || !g.conf.tcache)
+		return tc;
+	lock_take(&meta_lock);
+	tc = tc_free;
+	if (tc) {
+		tc_free = tc->next_free;
+	} else {
+		size_t sz = (sizeof *tc + 63) & ~(size_t)63;
+		if (meta_next + sz > meta_end) {
+			meta_next = os_map(NULL, 256u << 10, 0);
+			meta_end = meta_next ? meta_next + (256u << 10) : NULL;
+		}
+		if (meta_next) {
+			tc = (struct tcache *)meta_next;
+			meta_next += sz;
+		}
+	}
+	lock_give(&meta_lock);
+	if (!tc)
+		return NULL;
+	memset(tc, 0, sizeof *tc);
+	for (unsigned c = 0; c < SC_NCLASS; c++) {
+		/* Start with about 4 KiB per refill, so a class used once costs
+		 * little; the batch doubles as the class keeps missing. */
+		uint32_t f = 4096 / sc_info[c].size;
+		tc->b[c].cap = sc_info[c].tcap;
+		tc->b[c].fill = (uint16_t)(f < 1 ? 1 : f > sc_info[c].tcap / 2u ? sc_info[c].tcap / 2u : f);
+	}
+	tl_tc = tc; /* before setspecific, which may allocate for high keys */
+	pthread_setspecific(tc_key, tc);
+	return tc;
+}
+
+static void tc_flush_class(struct tcache *tc, unsigned c, unsigned keep)
+{
+	struct tbin *tb = &tc->b[c];
+	void *batch[64];
+	while (tb->n > keep) {
+		unsigned k = 0;
+		while (k < 64 && tb->n > keep) {
+			batch[k++] = tb->head;
+			tb->head = *(void **)tb->head;
+			tb->n--;
+		}
+		bin_put(c, batch, k);
+	}
+}
+
+static void tc_flush_all(struct tcache *tc)
+{
+	for (unsigned c = 0; c < SC_NCLASS; c++)
+		if (tc->b[c].n)
+			tc_flush_class(tc, c, 0);
+}
+
+/* Thread exit: the cache's objects go back to the bins, the cache to the pool. */
+static void tc_destroy(void *arg)
+{
+	struct tcache *tc = arg;
+	tl_tc = NULL;
+	tl_dead = 1;
+	tc_flush_all(tc);
+	lock_take(&meta_lock);
+	tc->next_free = tc_free;
+	tc_free = tc;
+	lock_give(&meta_lock);
+}
+
+void front_flush_self(void)
+{
+	if (tl_tc)
+		tc_flush_all(tl_tc);
+}
+
+void *front_alloc(size_t n)
+{
+	unsigned c = sc_of(n);
+	struct tcache *tc = tc_get();
+	void *one;
+
+	if (tc && tc->b[c].cap) {
+		struct tbin *tb = &tc->b[c];
+		if (tb->head) { /* the fast path missed only for want of a cache */
+			one = tb->head;
+			tb->head = *(void **)one;
+			tb->n--;
+			return one;
+		}
+		void *batch[64];
+		unsigned want = tb->fill ? tb->fill : 1;
+		if (want > 64)
+			want = 64;
+		if (tb->fill < tb->cap / 2)
+			tb->fill = (uint16_t)(tb->fill * 2 > tb->cap / 2 ? tb->cap / 2 : tb->fill * 2);
+		unsigned got = bin_take(c, batch, want);
+		if (!got)
+			return NULL;
+		for (unsigned i = got - 1; i > 0; i--) {
+			*(void **)batch[i] = tb->head;
+			tb->head = batch[i];
+		}
+		tb->n += got - 1;
+		tc->allocs++;
+		return batch[0];
+	}
+	return bin_take(c, &one, 1) ? one : NULL;
+}
+
+void front_free_slow(void *p, struct span *s)
+{
+	struct tcache *tc = tc_get();
+	unsigned c = s->cls;
+	if (tc && tc->b[c].cap) {
+		struct tbin *tb = &tc->b[c];
+		tc_flush_class(tc, c, tb->cap / 2);
+		*(void **)p = tb->head;
+		tb->head = p;
+		tb->n++;
+		tc->frees++;
+		return;
+	}
+	bin_put(c, &p, 1);
+}
+
+/* Gives back whole OS pages of span s that hold only free objects. */
+static uint64_t span_trim(struct span *s)
+{
+	const struct sc_info *si = &sc_info[s->cls];
+	size_t pg = g.os_page, span_bytes = (size_t)si->npages << g.unit_shift;
+	uint64_t given = 0;
+	size_t r0 = 0, rn = 0;
+	/* An in-span bitmap keeps the first page. */
+	for (size_t q = si->off ? 1 : 0; q <= span_bytes / pg; q++) {
+		int freepage = 0;
+		if (q < span_bytes / pg) {
+			size_t lo = q * pg, hi = lo + pg - 1;
+			freepage = 1;
+			if (hi >= si->off) {
+				size_t i0 = lo < si->off ? 0 : (lo - si->off) / si->size;
+				size_t i1 = (hi - si->off) / si->size;
+				if (i1 >= s->nobj)
+					i1 = s->nobj - 1;
+				for (size_t i = i0; i <= i1 && i < s->nobj && freepage; i++)
+					freepage = (int)((s->bits[i / 64] >> (i % 64)) & 1);
+			}
+		}
+		if (freepage) {
+			if (!rn)
+				r0 = q;
+			rn++;
+			continue;
+		}
+		if (rn) {
+			os_madvise(s->base + r0 * pg, rn * pg, MADV_DONTNEED);
+			given += rn * pg;
+		}
+		rn = 0;
+	}
+	return given;
+}
+
+uint64_t front_trim(void)
+{
+	uint64_t given = 0;
+	__atomic_store_n(&front_dirty_bytes, 0, __ATOMIC_RELAXED);
+	for (unsigned c = 0; c < SC_NCLASS; c++) {
+		struct bin *b = &bins[c];
+		lock_take(&b->lock);
+		if (b->spare) {
+			arena_span_free(b->spare, sc_info[c].npages);
+			b->spare = NULL;
+			b->nspans--;
+		}
+		if (b->cur && b->cur->nfree == b->cur->nobj) {
+			arena_span_free(b->cur, sc_info[c].npages);
+			b->cur = NULL;
+			b->nspans--;
+		}
+		if (b->cur)
+			given += span_trim(b->cur);
+		for (struct span *s = b->nonfull; s; s = s->next)
+			given += span_trim(s);
+		lock_give(&b->lock);
+	}
+	CTR_ADD(page_trims, 1);
+	CTR_ADD(bytes_released, given);
+	return given;
+}
+
+uint64_t front_live_bytes(void)
+{
+	uint64_t n = 0;
+	for (unsigned c = 0; c < SC_NCLASS; c++)
+		n += __atomic_load_n(&bins[c].live, __ATOMIC_RELAXED);
+	return n;
+}
+
+void front_class_usage(unsigned c, uint64_t *live, uint64_t *spans)
+{
+	*live = __atomic_load_n(&bins[c].live, __ATOMIC_RELAXED);
+	*spans = __atomic_load_n(&bins[c].nspans, __ATOMIC_RELAXED);
+}
+
+void front_lock_all(void)
+{
+	lock_take(&meta_lock);
+	for (unsigned c = 0; c < SC_NCLASS; c++)
+		lock_take(&bins[c].lock);
+}
+
+void front_unlock_all(void)
+{
+	for (unsigned c = SC_NCLASS; c-- > 0;)
+		lock_give(&bins[c].lock);
+	lock_give(&meta_lock);
+}
+
+void front_reset_locks(void)
+{
+	lock_reset(&meta_lock);
+	for (unsigned c = 0; c < SC_NCLASS; c++)
+		lock_reset(&bins[c].lock);
+}
+
+int front_init(void)
+{
+	size_t maxpages = (g.chunk >> g.unit_shift) - 1;
+	if (maxpages > 127)
+		maxpages = 127;
+	sizeclass_init(g.unit, (unsigned)maxpages);
+	front_small_max = g.conf.large < SC_MAX ? g.conf.large : SC_MAX;
+	/* A class whose span does not fit a chunk cannot be served small. */
+	while (front_small_max > 16 && !sc_info[sc_of(front_small_max)].nobj)
+		front_small_max = sc_size(sc_of(front_small_max) - 1);
+	if (pthread_key_create(&tc_key, tc_destroy))
+		g.conf.tcache = 0;
+	return 0;
+}

@@ -1,0 +1,435 @@
+/* interpose.c: every exported libc symbol of the shim, and nothing else.
+ * Owns the errno rules (ENOMEM on every NULL, EINVAL rules of the aligned
+ * calls, errno untouched on success) and the ownership test: a pointer is
+ * ours iff the registry knows its slot; anything else goes back to glibc.
+ * Must never allocate through stdio or call the loader while holding a lock. */
+#include <errno.h>
+#include <gnu/libc-version.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "arena.h"
+#include "bg.h"
+#include "fmt.h"
+#include "front.h"
+#include "glibc.h"
+#include "large.h"
+#include "os.h"
+#include "registry.h"
+#include "shim.h"
+#include "fragguard.h"
+
+/* Exported without a prototype in every libc's headers. */
+EXPORT void cfree(void *p);
+EXPORT void free_sized(void *p, size_t n);
+EXPORT void free_aligned_sized(void *p, size_t a, size_t n);
+
+static int ready(void)
+{
+	if (likely(__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == ST_READY))
+		return 1;
+	return setup_init() == ST_READY;
+}
+
+static void *enomem(void)
+{
+	errno = ENOMEM;
+	return NULL;
+}
+
+/* Any size; NULL (errno untouched) when memory is refused or n is absurd. */
+static void *alloc_any(size_t n, int *fresh)
+{
+	void *p;
+	*fresh = 0;
+	if (n <= front_small_max) {
+		p = front_alloc_fast(n);
+		return p ? p : front_alloc(n);
+	}
+	if (n > PTRDIFF_MAX)
+		return NULL;
+	return large_alloc(n, 16, fresh);
+}
+
+static void *alloc_slow(size_t n)
+{
+	int fresh;
+	void *p;
+	if (!ready())
+		return glibc_malloc(n);
+	p = alloc_any(n, &fresh);
+	return p ? p : enomem();
+}
+
+EXPORT void *malloc(size_t n)
+{
+	void *p = front_alloc_fast(n);
+	if (likely(p))
+		return p;
+	return alloc_slow(n);
+}
+
+static void free_other(void *p, uint32_t r)
+{
+	if ((r & 3) == REG_LARGE && !((uintptr_t)p & (g.chunk - 1))) {
+		large_free(p);
+		bg_kick();
+	} else if (r != REG_FOREIGN) {
+		os_say("free(): invalid pointer (inside a large block)");
+		__builtin_trap();
+	} else {
+		glibc_free(p);
+	}
+}
+
+EXPORT void free(void *p)
+{
+	if (!p)
+		return;
+	uint32_t r = registry_get(p);
+	if (likely(r == REG_SMALL)) {
+		front_free(p);
+		return;
+	}
+	free_other(p, r);
+}
+
+EXPORT void cfree(void *p) { free(p); }
+EXPORT void free_sized(void *p, size_t n) { (void)n; free(p); }
+EXPORT void free_aligned_sized(void *p, size_t a, size_t n) { (void)a; (void)n; free(p); }
+
+EXPORT void *calloc(size_t n, size_t m)
+{
+	size_t total;
+	int fresh;
+	if (__builtin_mul_overflow(n, m, &total))
+		return enomem();
+	if (!ready())
+		return glibc_calloc(n, m);
+	void *p = alloc_any(total, &fresh);
+	if (!p)
+		return enomem();
+	if (!fresh)
+		memset(p, 0, total);
+	return p;
+}
+
+static size_t usable(void *p, uint32_t r)
+{
+	if (r == REG_SMALL)
+		return front_usable(p);
+	if ((r & 3) == REG_LARGE)
+		return large_usable(p);
+	return glibc_usable_size(p);
+}
+
+EXPORT void *realloc(void *p, size_t n)
+{
+	int fresh;
+	if (!p)
+		return malloc(n);
+	if (!n) {
+		free(p); /* glibc: realloc(p, 0) frees and returns NULL */
+		return NULL;
+	}
+	uint32_t r = registry_get(p);
+	if (r == REG_FOREIGN)
+		return glibc_realloc(p, n);
+	if (n > PTRDIFF_MAX)
+		return enomem();
+	size_t have = usable(p, r);
+	if (r == REG_SMALL) {
+		if (n <= have && n >= have / 2)
+			return p;
+	} else if ((r & 3) == REG_LARGE && n > front_small_max) {
+		void *q = large_resize(p, n);
+		return q ? q : enomem();
+	}
+	void *q = alloc_any(n, &fresh);
+	if (!q)
+		return enomem();
+	memcpy(q, p, n < have ? n : have);
+	free(p);
+	return q;
+}
+
+EXPORT void *reallocarray(void *p, size_t n, size_t m)
+{
+	size_t total;
+	if (__builtin_mul_overflow(n, m, &total))
+		return enomem();
+	return realloc(p, total);
+}
+
+/* a: a power of two. NULL with errno untouched when memory is refused. */
+static void *aligned(size_t a, size_t n)
+{
+	int fresh;
+	if (a <= 16)
+		return alloc_any(n, &fresh);
+	if (n > PTRDIFF_MAX)
+		return NULL;
+	size_t need = n + a - 16;
+	if (need >= n && need <= front_small_max) {
+		char *p = alloc_any(need, &fresh);
+		if (!p)
+			return NULL;
+		return (void *)(((uintptr_t)p + a - 1) & ~(uintptr_t)(a - 1));
+	}
+	return large_alloc(n, a, &fresh);
+}
+
+static size_t pow2_up(size_t a)
+{
+	size_t v = 1;
+	while (v < a)
+		v <<= 1;
+	return v;
+}
+
+EXPORT void *memalign(size_t a, size_t n)
+{
+	if (a > SIZE_MAX / 2 + 1) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!ready())
+		return glibc_memalign(a, n);
+	void *p = aligned(pow2_up(a), n);
+	return p ? p : enomem();
+}
+
+EXPORT void *aligned_alloc(size_t a, size_t n)
+{
+	/* glibc before 2.38 treats aligned_alloc as memalign; from 2.38 it
+	 * refuses an alignment that is not a power of two. Follow the libc
+	 * that is running, so programs see the same behaviour as without us. */
+	static int strict = -1;
+	if (strict < 0) {
+		const char *v = gnu_get_libc_version();
+		int major = 0, minor = 0;
+		while (*v >= '0' && *v <= '9')
+			major = major * 10 + (*v++ - '0');
+		if (*v == '.')
+			v++;
+		while (*v >= '0' && *v <= '9')
+			minor = minor * 10 + (*v++ - '0');
+		strict = major > 2 || (major == 2 && minor >= 38);
+	}
+	if (strict && (!a || (a & (a - 1)))) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return memalign(a, n);
+}
+
+EXPORT int posix_memalign(void **out, size_t a, size_t n)
+{
+	if (!a || (a & (a - 1)) || a % sizeof(void *))
+		return EINVAL;
+	int saved = errno;
+	void *p;
+	if (!ready())
+		p = glibc_memalign(a, n);
+	else
+		p = aligned(a, n);
+	errno = saved;
+	if (!p)
+		return ENOMEM;
+	*out = p;
+	return 0;
+}
+
+EXPORT void *valloc(size_t n) { return memalign(4096 > g.os_page ? 4096 : g.os_page, n); }
+
+EXPORT void *pvalloc(size_t n)
+{
+	size_t pg = g.os_page ? g.os_page : 4096, r;
+	if (__builtin_add_overflow(n, pg - 1, &r))
+		return enomem();
+	r &= ~(pg - 1);
+	return memalign(pg, r ? r : pg);
+}
+
+EXPORT size_t malloc_usable_size(void *p)
+{
+	if (!p)
+		return 0;
+	return usable(p, registry_get(p));
+}
+
+EXPORT uint64_t fg_trim(void)
+{
+	if (!ready())
+		return 0;
+	front_flush_self();
+	uint64_t n = front_trim();
+	n += arena_trim(1);
+	large_tick(0);
+	return n;
+}
+
+EXPORT int malloc_trim(size_t pad)
+{
+	int ours = fg_trim() != 0;
+	return glibc_trim(pad) | ours;
+}
+
+EXPORT int fg_stats(struct fg_stats *out, size_t size)
+{
+	struct fg_stats s;
+	if (size < sizeof(uint32_t))
+		return -1;
+	memset(&s, 0, sizeof s);
+	s.version = FG_STATS_VERSION;
+	s.active = ready();
+	if (s.active) {
+		s.chunk_bytes = g.chunk;
+		arena_usage(&s.mapped_bytes, &s.empty_bytes);
+		s.live_bytes = front_live_bytes();
+		s.thp = g.thp_advise;
+		s.populate = g.populate;
+	}
+#define C(f) s.f = __atomic_load_n(&ctr.f, __ATOMIC_RELAXED)
+	C(chunks_mapped); C(chunks_unmapped); C(chunks_reused); C(bytes_prefaulted);
+	C(prefault_failures); C(bytes_released); C(large_allocs); C(large_frees);
+	C(large_reused); C(alloc_failures); C(page_trims);
+#undef C
+	memcpy(out, &s, size < sizeof s ? size : sizeof s);
+	return 0;
+}
+
+static struct mallinfo2 info2(void)
+{
+	struct mallinfo2 m;
+	struct fg_stats s;
+	struct mallinfo2 (*theirs)(void) = (struct mallinfo2 (*)(void))glibc_sym("mallinfo2");
+	memset(&m, 0, sizeof m);
+	if (theirs)
+		m = theirs();
+	fg_stats(&s, sizeof s);
+	size_t large_n = (size_t)(s.large_allocs - s.large_frees);
+	m.arena += s.mapped_bytes;
+	m.uordblks += s.live_bytes;
+	m.fordblks += s.mapped_bytes > s.live_bytes ? s.mapped_bytes - s.live_bytes : 0;
+	m.hblks += large_n;
+	m.keepcost += s.empty_bytes;
+	return m;
+}
+
+EXPORT struct mallinfo2 mallinfo2(void) { return info2(); }
+
+EXPORT struct mallinfo mallinfo(void)
+{
+	struct mallinfo2 m2 = info2();
+	struct mallinfo m;
+#define I(x) ((x) > INT32_MAX ? INT32_MAX : (int)(x))
+	m.arena = I(m2.arena); m.ordblks = I(m2.ordblks); m.smblks = I(m2.smblks);
+	m.hblks = I(m2.hblks); m.hblkhd = I(m2.hblkhd); m.usmblks = I(m2.usmblks);
+	m.fsmblks = I(m2.fsmblks); m.uordblks = I(m2.uordblks); m.fordblks = I(m2.fordblks);
+	m.keepcost = I(m2.keepcost);
+#undef I
+	return m;
+}
+
+EXPORT int mallopt(int param, int value) { return glibc_mallopt(param, value); }
+
+static void stats_text(struct fmtbuf *fb)
+{
+	struct fg_stats s;
+	fg_stats(&s, sizeof s);
+	fmt_str(fb, "fragguard: chunks ");
+	fmt_bytes(fb, s.chunk_bytes);
+	fmt_str(fb, ", mapped ");
+	fmt_bytes(fb, s.mapped_bytes);
+	fmt_str(fb, " (empty ");
+	fmt_bytes(fb, s.empty_bytes);
+	fmt_str(fb, "), in use ");
+	fmt_bytes(fb, s.live_bytes);
+	fmt_str(fb, ", pre-faulted ");
+	fmt_bytes(fb, s.bytes_prefaulted);
+	fmt_str(fb, ", released ");
+	fmt_bytes(fb, s.bytes_released);
+	fmt_str(fb, ", large blocks ");
+	fmt_u64(fb, s.large_allocs - s.large_frees);
+	fmt_str(fb, ", failures ");
+	fmt_u64(fb, s.alloc_failures);
+	fmt_str(fb, "\n");
+}
+
+EXPORT void malloc_stats(void)
+{
+	char buf[512];
+	struct fmtbuf fb;
+	struct mallinfo2 m = info2();
+	fmt_init(&fb, buf, sizeof buf);
+	fmt_str(&fb, "Arena 0:\nsystem bytes     = ");
+	fmt_u64(&fb, m.arena);
+	fmt_str(&fb, "\nin use bytes     = ");
+	fmt_u64(&fb, m.uordblks);
+	fmt_str(&fb, "\n");
+	stats_text(&fb);
+	os_write_all(2, buf, fb.len);
+	if (!ready())
+		return;
+	os_write_all(2, "class     size    spans  span-bytes     in-use\n", 47);
+	for (unsigned c = 0; c < SC_NCLASS; c++) {
+		uint64_t live, spans;
+		front_class_usage(c, &live, &spans);
+		if (!spans)
+			continue;
+		fmt_init(&fb, buf, sizeof buf);
+		fmt_u64(&fb, c);
+		fmt_str(&fb, "\t");
+		fmt_u64(&fb, sc_info[c].size);
+		fmt_str(&fb, "\t");
+		fmt_u64(&fb, spans);
+		fmt_str(&fb, "\t");
+		fmt_u64(&fb, spans * sc_info[c].npages << g.unit_shift);
+		fmt_str(&fb, "\t");
+		fmt_u64(&fb, live);
+		fmt_str(&fb, "\n");
+		os_write_all(2, buf, fb.len);
+	}
+}
+
+EXPORT int malloc_info(int options, FILE *fp)
+{
+	char buf[512];
+	struct fmtbuf fb;
+	struct fg_stats s;
+	if (options) {
+		errno = EINVAL;
+		return -1;
+	}
+	fg_stats(&s, sizeof s);
+	fmt_init(&fb, buf, sizeof buf);
+	fmt_str(&fb, "<malloc version=\"fragguard-1\">\n<chunks size=\"");
+	fmt_u64(&fb, s.chunk_bytes);
+	fmt_str(&fb, "\" mapped=\"");
+	fmt_u64(&fb, s.mapped_bytes);
+	fmt_str(&fb, "\" empty=\"");
+	fmt_u64(&fb, s.empty_bytes);
+	fmt_str(&fb, "\"/>\n<total type=\"inuse\" size=\"");
+	fmt_u64(&fb, s.live_bytes);
+	fmt_str(&fb, "\"/>\n<total type=\"mmap\" count=\"");
+	fmt_u64(&fb, s.large_allocs - s.large_frees);
+	fmt_str(&fb, "\"/>\n<system type=\"current\" size=\"");
+	fmt_u64(&fb, s.mapped_bytes);
+	fmt_str(&fb, "\"/>\n</malloc>\n");
+	return fputs(buf, fp) < 0 ? -1 : 0;
+}
+
+/* VERBOSE=2: the shim's own summary on stderr when the program exits. */
+__attribute__((destructor)) static void exit_summary(void)
+{
+	char buf[512];
+	struct fmtbuf fb;
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != ST_READY || g.conf.verbose < 2)
+		return;
+	fmt_init(&fb, buf, sizeof buf);
+	stats_text(&fb);
+	os_write_all(2, buf, fb.len);
+}

@@ -1,0 +1,42 @@
+/* os.h: the shim's only door to the kernel. Every system call the shim makes
+ * for itself goes through here as a raw syscall, so that the program's own
+ * interposed mmap/munmap never see ours and errno is never touched.
+ * Convention: 0 (or a value) on success, -errno on failure. */
+#ifndef FG_OS_H
+#define FG_OS_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Anonymous private read/write mapping; hint may be NULL. Returns the address
+ * or NULL (never MAP_FAILED). noreserve: MAP_NORESERVE for address reservations. */
+void *os_map(void *hint, size_t len, int noreserve);
+int os_unmap(void *p, size_t len);
+int os_madvise(void *p, size_t len, int advice);
+/* mremap with MREMAP_MAYMOVE (and MREMAP_FIXED when to != NULL); NULL on failure. */
+void *os_remap(void *p, size_t old_len, size_t new_len, void *to);
+int os_open(const char *path, int flags, int mode);
+ssize_t os_read(int fd, void *buf, size_t len);
+ssize_t os_pread(int fd, void *buf, size_t len, off_t off);
+ssize_t os_write(int fd, const void *buf, size_t len);
+/* Writes all of buf (retrying short writes and EINTR); 0 or -errno. */
+int os_write_all(int fd, const void *buf, size_t len);
+int os_close(int fd);
+int os_rename(const char *from, const char *to);
+int os_unlink(const char *path);
+int os_getpid(void);
+int os_gettid(void);
+/* Monotonic milliseconds and nanoseconds (vDSO-backed clock_gettime, which
+ * neither allocates nor changes errno on these clocks). */
+uint64_t os_now_ms(void);
+uint64_t os_now_ns(void);
+void os_sleep_ms(unsigned ms);
+/* Futex wait on *addr == val for at most ms (0: forever); wake up to n waiters. */
+void os_futex_wait(int *addr, int val, unsigned ms);
+void os_futex_wake(int *addr, int n);
+/* Reads a whole small file into buf (NUL-terminated); length or -errno. */
+ssize_t os_read_file(const char *path, char *buf, size_t cap);
+/* One line to stderr, prefixed "fragguard: ". Async-signal-safe. */
+void os_say(const char *msg);
+
+#endif

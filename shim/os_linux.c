@@ -1,0 +1,174 @@
+/* os_linux.c: raw Linux system calls for the shim. Nothing else in shim/
+ * calls the kernel. These never touch errno (syscall(2) would) and never go
+ * through the program's interposed mmap family. Results are 0 / value or
+ * -errno. All functions here are async-signal-safe. */
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include "os.h"
+
+#if defined(__x86_64__)
+static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
+{
+	long ret;
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+	__asm__ volatile("syscall" : "=a"(ret)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+#else
+/* Other architectures: libc's syscall() saves and restores errno around it. */
+#include <errno.h>
+static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
+{
+	int saved = errno;
+	long r = syscall(n, a, b, c, d, e, f);
+	if (r == -1) {
+		r = -errno;
+	}
+	errno = saved;
+	return r;
+}
+#endif
+
+#define RAW(n, a, b, c, d, e, f) raw6((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
+
+void *os_map(void *hint, size_t len, int noreserve)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | (noreserve ? MAP_NORESERVE : 0);
+#if defined(SYS_mmap2)
+	long r = RAW(SYS_mmap2, hint, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+#else
+	long r = RAW(SYS_mmap, hint, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+#endif
+	if ((unsigned long)r > -4096UL)
+		return NULL;
+	return (void *)r;
+}
+
+int os_unmap(void *p, size_t len) { return (int)RAW(SYS_munmap, p, len, 0, 0, 0, 0); }
+
+int os_madvise(void *p, size_t len, int advice)
+{
+	return (int)RAW(SYS_madvise, p, len, advice, 0, 0, 0);
+}
+
+void *os_remap(void *p, size_t old_len, size_t new_len, void *to)
+{
+	int flags = MREMAP_MAYMOVE | (to ? MREMAP_FIXED : 0);
+	long r = RAW(SYS_mremap, p, old_len, new_len, flags, to, 0);
+	if ((unsigned long)r > -4096UL)
+		return NULL;
+	return (void *)r;
+}
+
+int os_open(const char *path, int flags, int mode)
+{
+	return (int)RAW(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC, mode, 0, 0);
+}
+
+ssize_t os_read(int fd, void *buf, size_t len) { return RAW(SYS_read, fd, buf, len, 0, 0, 0); }
+
+ssize_t os_pread(int fd, void *buf, size_t len, off_t off)
+{
+	return RAW(SYS_pread64, fd, buf, len, off, 0, 0);
+}
+
+ssize_t os_write(int fd, const void *buf, size_t len) { return RAW(SYS_write, fd, buf, len, 0, 0, 0); }
+
+int os_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t w = os_write(fd, p, len);
+		if (w == -4 /* EINTR */)
+			continue;
+		if (w <= 0)
+			return w ? (int)w : -5;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int os_close(int fd) { return (int)RAW(SYS_close, fd, 0, 0, 0, 0, 0); }
+
+int os_rename(const char *from, const char *to)
+{
+	return (int)RAW(SYS_renameat, AT_FDCWD, from, AT_FDCWD, to, 0, 0);
+}
+
+int os_unlink(const char *path) { return (int)RAW(SYS_unlinkat, AT_FDCWD, path, 0, 0, 0, 0); }
+
+int os_getpid(void) { return (int)RAW(SYS_getpid, 0, 0, 0, 0, 0, 0); }
+
+int os_gettid(void) { return (int)RAW(SYS_gettid, 0, 0, 0, 0, 0, 0); }
+
+uint64_t os_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t os_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+void os_sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	RAW(SYS_nanosleep, &ts, 0, 0, 0, 0, 0);
+}
+
+void os_futex_wait(int *addr, int val, unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	RAW(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, ms ? &ts : NULL, 0, 0);
+}
+
+void os_futex_wake(int *addr, int n) { RAW(SYS_futex, addr, FUTEX_WAKE_PRIVATE, n, 0, 0, 0); }
+
+ssize_t os_read_file(const char *path, char *buf, size_t cap)
+{
+	int fd = os_open(path, O_RDONLY, 0);
+	size_t got = 0;
+	if (fd < 0)
+		return fd;
+	while (got + 1 < cap) {
+		ssize_t r = os_read(fd, buf + got, cap - 1 - got);
+		if (r == -4)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = 0;
+	os_close(fd);
+	return (ssize_t)got;
+}
+
+void os_say(const char *msg)
+{
+	char line[512];
+	size_t n = 0, m = strlen(msg);
+	memcpy(line, "fragguard: ", 11);
+	n = 11;
+	if (m > sizeof line - n - 1)
+		m = sizeof line - n - 1;
+	memcpy(line + n, msg, m);
+	n += m;
+	line[n++] = '\n';
+	os_write_all(2, line, n);
+}

@@ -1,0 +1,207 @@
+/* setup.c: one-time initialisation from whichever entry point comes first
+ * (the loader calls calloc before constructors run), configuration from the
+ * environment and FRAGGUARD_CONFIG, and the fork handlers. Runs without
+ * allocating: recursive calls made while it runs (dlsym, pthread_atfork) are
+ * served by glibc. Under secure execution no path comes from the environment. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include "arena.h"
+#include "bg.h"
+#include "conf.h"
+#include "fmt.h"
+#include "front.h"
+#include "large.h"
+#include "os.h"
+#include "shim.h"
+
+struct shim g = { .state = ST_UNINIT, .populate = -1 };
+struct shim_counters ctr;
+static int init_tid;
+extern char **environ;
+
+static void warn(const char *msg) { os_say(msg); }
+
+/* FRAGGUARD_* from environ; from /proc/self/environ if environ is not set
+ * up yet (a call from the loader). Copies "KEY=value\n" lines into buf. */
+static size_t env_collect(char *buf, size_t cap, int secure)
+{
+	size_t n = 0;
+	if (environ) {
+		for (char **e = environ; *e; e++) {
+			size_t l = strlen(*e);
+			if (l < 10 || memcmp(*e, "FRAGGUARD_", 10) || n + l + 1 >= cap)
+				continue;
+			if (secure && !memcmp(*e, "FRAGGUARD_CONFIG=", 17))
+				continue;
+			memcpy(buf + n, *e, l);
+			n += l;
+			buf[n++] = '\n';
+		}
+		return n;
+	}
+	char tmp[16384];
+	ssize_t got = os_read_file("/proc/self/environ", tmp, sizeof tmp);
+	for (ssize_t i = 0; i < got;) {
+		size_t l = strlen(tmp + i);
+		if (l >= 10 && !memcmp(tmp + i, "FRAGGUARD_", 10) && n + l + 1 < cap &&
+		    !(secure && !memcmp(tmp + i, "FRAGGUARD_CONFIG=", 17))) {
+			memcpy(buf + n, tmp + i, l);
+			n += l;
+			buf[n++] = '\n';
+		}
+		i += (ssize_t)l + 1;
+	}
+	return n;
+}
+
+static const char *env_value(const char *env, size_t n, const char *key)
+{
+	size_t kl = strlen(key);
+	for (size_t i = 0; i < n;) {
+		const char *e = memchr(env + i, '\n', n - i);
+		size_t l = (size_t)(e - (env + i));
+		if (l > kl && !memcmp(env + i, key, kl) && env[i + kl] == '=')
+			return env + i + kl + 1;
+		i += l + 1;
+	}
+	return NULL;
+}
+
+static void load_config(void)
+{
+	static char env[8192], file[16384];
+	char path[512];
+	int secure = getauxval(AT_SECURE) != 0;
+	size_t en = env_collect(env, sizeof env, secure);
+	const char *cp = env_value(env, en, "FRAGGUARD_CONFIG");
+	conf_defaults(&g.conf);
+	if (cp) {
+		size_t l = (size_t)((const char *)memchr(cp, '\n', (size_t)(env + en - cp)) - cp);
+		if (l >= sizeof path)
+			l = sizeof path - 1;
+		memcpy(path, cp, l);
+		path[l] = 0;
+	} else {
+		strcpy(path, "/etc/fragguard.conf");
+	}
+	if (path[0]) {
+		ssize_t r = os_read_file(path, file, sizeof file);
+		if (r >= 0)
+			conf_parse_text(&g.conf, file, (size_t)r, warn);
+		else if (cp) {
+			char msg[640];
+			struct fmtbuf fb;
+			fmt_init(&fb, msg, sizeof msg);
+			fmt_str(&fb, "cannot read FRAGGUARD_CONFIG '");
+			fmt_str(&fb, path);
+			fmt_str(&fb, "'; using defaults and the environment");
+			os_say(msg);
+		}
+	}
+	/* The environment overrides the file; CONFIG itself is not an option. */
+	char rest[8192];
+	size_t rn = 0;
+	for (size_t i = 0; i < en;) {
+		const char *e = memchr(env + i, '\n', en - i);
+		size_t l = (size_t)(e - (env + i)) + 1;
+		if (memcmp(env + i, "FRAGGUARD_CONFIG=", 17) && rn + l < sizeof rest) {
+			memcpy(rest + rn, env + i, l);
+			rn += l;
+		}
+		i += l;
+	}
+	conf_parse_text(&g.conf, rest, rn, warn);
+}
+
+static size_t read_num(const char *path)
+{
+	char b[64];
+	size_t v = 0;
+	if (os_read_file(path, b, sizeof b) <= 0)
+		return 0;
+	for (char *p = b; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (size_t)(*p - '0');
+	return v;
+}
+
+static unsigned log2z(size_t v) { return (unsigned)__builtin_ctzll((unsigned long long)v); }
+
+static void setup_memory(void)
+{
+	char mode[128];
+	g.os_page = getauxval(AT_PAGESZ);
+	if (!g.os_page || (g.os_page & (g.os_page - 1)))
+		g.os_page = 4096;
+	size_t pmd = read_num("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
+	int thp_never = os_read_file("/sys/kernel/mm/transparent_hugepage/enabled", mode, sizeof mode) <= 0 ||
+			strstr(mode, "[never]") != NULL;
+	g.pmd = (pmd && !(pmd & (pmd - 1)) && !thp_never) ? pmd : 0;
+	if (g.conf.chunk)
+		g.chunk = g.conf.chunk;
+	else if (g.pmd >= (2u << 20) && g.pmd <= (64u << 20))
+		g.chunk = g.pmd;
+	else
+		g.chunk = 2u << 20; /* no THP, or a PMD too large to be a chunk (64 KiB pages) */
+	g.chunk_shift = log2z(g.chunk);
+	g.thp_advise = g.conf.thp && g.pmd && g.chunk % g.pmd == 0;
+	g.unit = g.os_page > (16u << 10) ? g.os_page : (16u << 10);
+	g.unit_shift = log2z(g.unit);
+}
+
+static void fork_prepare(void)
+{
+	front_lock_all();
+	large_lock_all();
+	arena_lock_all();
+}
+
+static void fork_parent(void)
+{
+	arena_unlock_all();
+	large_unlock_all();
+	front_unlock_all();
+}
+
+static void fork_child(void)
+{
+	arena_reset_locks();
+	large_reset_locks();
+	front_reset_locks();
+	bg_after_fork_child();
+}
+
+int setup_init(void)
+{
+	static int lock;
+	int st = __atomic_load_n(&g.state, __ATOMIC_ACQUIRE);
+	if (st == ST_READY || st == ST_DISABLED)
+		return st;
+	int tid = os_gettid();
+	if (st == ST_INIT && __atomic_load_n(&init_tid, __ATOMIC_RELAXED) == tid)
+		return ST_INIT;
+	while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE))
+		os_sleep_ms(1);
+	st = g.state;
+	if (st == ST_READY || st == ST_DISABLED) {
+		__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
+		return st;
+	}
+	__atomic_store_n(&init_tid, tid, __ATOMIC_RELAXED);
+	__atomic_store_n(&g.state, ST_INIT, __ATOMIC_RELEASE);
+	load_config();
+	if (g.conf.disable) {
+		__atomic_store_n(&g.state, ST_DISABLED, __ATOMIC_RELEASE);
+		__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
+		return ST_DISABLED;
+	}
+	setup_memory();
+	front_init();
+	arena_init();
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	__atomic_store_n(&g.state, ST_READY, __ATOMIC_RELEASE);
+	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
+	return ST_READY;
+}
