@@ -73,7 +73,7 @@ static const struct field fields[] = {
 
 /* One line inside a zone. Unknown keys are fine; a known key with a bad
  * value is not. */
-static int zone_line(struct kmem_cur *c, struct kmem_zone *z)
+static int zone_line(struct kmem_cur *c, struct kmem_zone *z, bool *node_stats)
 {
 	const char *key;
 	size_t klen;
@@ -82,6 +82,10 @@ static int zone_line(struct kmem_cur *c, struct kmem_zone *z)
 
 	if (!kt_token(c, &key, &klen))
 		return 0;
+	if (kt_eq(key, klen, "per-node")) {
+		*node_stats = true; /* 4.8+: node counters until "pages free" */
+		return 0;
+	}
 	if (kt_eq(key, klen, "pages")) {
 		if (!kt_lit(c, "free"))
 			return 0;
@@ -90,8 +94,11 @@ static int zone_line(struct kmem_cur *c, struct kmem_zone *z)
 			return rc;
 		z->free = v;
 		z->known |= KMEM_ZK_FREE;
+		*node_stats = false;
 		return 0;
 	}
+	if (*node_stats)
+		return 0;
 	if (kt_eq(key, klen, "protection:"))
 		return parse_protection(c, z);
 	if (kt_eq(key, klen, "nr_free_pages")) {
@@ -133,6 +140,7 @@ int kmem_parse_zoneinfo(const char *buf, size_t len, struct kmem_zone *zones,
 	struct kmem_cur c;
 	size_t line = 0, seen = 0;
 	int cur = -1, last_node = -1, node_pos = 0;
+	bool node_stats = false;
 
 	if (errline)
 		*errline = 0;
@@ -167,12 +175,13 @@ int kmem_parse_zoneinfo(const char *buf, size_t len, struct kmem_zone *zones,
 				node_pos = 0;
 			}
 			zones[cur].idx = node_pos++;
+			node_stats = false;
 			seen++;
 			continue;
 		}
 		if (cur < 0)
 			return fail(errline, line, -EINVAL);
-		rc = zone_line(&c, &zones[cur]);
+		rc = zone_line(&c, &zones[cur], &node_stats);
 		if (rc)
 			return fail(errline, line, rc);
 	}
