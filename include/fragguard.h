@@ -23,6 +23,7 @@ struct fg_stats {
 	uint64_t prefault_failures;
 	uint64_t bytes_released;   /* given back to the kernel (munmap, DONTNEED) */
 	uint64_t large_allocs, large_frees, large_reused;
+	uint64_t large_bytes;      /* address space of live large blocks */
 	uint64_t alloc_failures;   /* NULL returned for want of memory */
 	uint64_t page_trims;       /* passes over partly used chunks */
 	int32_t thp;               /* 1 chunks advised MADV_HUGEPAGE */

@@ -171,7 +171,9 @@ static void *aligned(size_t a, size_t n)
 		return alloc_any(n, &fresh);
 	if (n > PTRDIFF_MAX)
 		return NULL;
-	size_t need = n + a - 16;
+	/* n = 0 still needs a byte: the aligned pointer must stay inside its
+	 * slot, or free() would find the neighbour's. */
+	size_t need = (n ? n : 1) + a - 16;
 	if (need >= n && need <= front_small_max) {
 		char *p = alloc_any(need, &fresh);
 		if (!p)
@@ -295,7 +297,7 @@ EXPORT int fg_stats(struct fg_stats *out, size_t size)
 #define C(f) s.f = __atomic_load_n(&ctr.f, __ATOMIC_RELAXED)
 	C(chunks_mapped); C(chunks_unmapped); C(chunks_reused); C(bytes_prefaulted);
 	C(prefault_failures); C(bytes_released); C(large_allocs); C(large_frees);
-	C(large_reused); C(alloc_failures); C(page_trims);
+	C(large_reused); C(alloc_failures); C(page_trims); C(large_bytes);
 #undef C
 	memcpy(out, &s, size < sizeof s ? size : sizeof s);
 	return 0;
@@ -315,6 +317,8 @@ static struct mallinfo2 info2(void)
 	m.uordblks += s.live_bytes;
 	m.fordblks += s.mapped_bytes > s.live_bytes ? s.mapped_bytes - s.live_bytes : 0;
 	m.hblks += large_n;
+	m.hblkhd += s.large_bytes;
+	m.uordblks += s.large_bytes;
 	m.keepcost += s.empty_bytes;
 	return m;
 }
@@ -400,10 +404,8 @@ EXPORT int malloc_info(int options, FILE *fp)
 	char buf[512];
 	struct fmtbuf fb;
 	struct fg_stats s;
-	if (options) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (options)
+		return EINVAL; /* as glibc: the code, not -1 with errno */
 	fg_stats(&s, sizeof s);
 	fmt_init(&fb, buf, sizeof buf);
 	fmt_str(&fb, "<malloc version=\"fragguard-1\">\n<chunks size=\"");

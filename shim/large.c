@@ -69,6 +69,7 @@ void *large_alloc(size_t size, size_t align, int *fresh)
 		if (p) {
 			*fresh = 0;
 			CTR_ADD(large_reused, 1);
+			CTR_ADD(large_bytes, len);
 			if (arena_populate(p, fault) < 0) {
 				large_free(p);
 				return NULL;
@@ -90,6 +91,7 @@ void *large_alloc(size_t size, size_t align, int *fresh)
 	}
 	*fresh = 1;
 	CTR_ADD(large_allocs, 1);
+	CTR_ADD(large_bytes, len);
 	return p;
 fail:
 	CTR_ADD(alloc_failures, 1);
@@ -109,6 +111,7 @@ void large_free(void *p)
 {
 	size_t len = mapping_len(p);
 	CTR_ADD(large_frees, 1);
+	CTR_ADD(large_bytes, -len);
 	lock_take(&llock);
 	if (cached_bytes() + len <= cache_limit())
 		for (int i = 0; i < LCACHE; i++)
@@ -163,6 +166,7 @@ void *large_resize(void *p, size_t n)
 		if (arena_populate(p, round_to(n, g.os_page)) < 0)
 			return NULL;
 		if (len < old / 2) {
+			CTR_ADD(large_bytes, len - old);
 			/* Give back whole chunks of address space beyond the new end. */
 			large_unregister(p, old);
 			os_unmap((char *)p + len, old - len);
@@ -194,6 +198,7 @@ void *large_resize(void *p, size_t n)
 	/* The new tail is pre-faulted where possible; if the kernel refuses,
 	 * the data is safe and the tail faults on first touch instead. */
 	arena_populate(q + old, round_to(n, g.os_page) - old);
+	CTR_ADD(large_bytes, len - old);
 	return q;
 }
 

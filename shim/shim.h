@@ -33,7 +33,7 @@ struct shim_counters {
 	uint64_t chunks_mapped, chunks_unmapped, chunks_reused;
 	uint64_t bytes_prefaulted, prefault_failures;
 	uint64_t bytes_released;        /* returned to the kernel (munmap + DONTNEED) */
-	uint64_t large_allocs, large_frees, large_reused;
+	uint64_t large_allocs, large_frees, large_reused, large_bytes;
 	uint64_t alloc_failures;
 	uint64_t trims, page_trims;
 	uint64_t thp_fallback;

@@ -1,0 +1,1268 @@
+/* oomlog.c: finds OOM-kill and page-allocation-failure reports in kernel log
+ * text and parses each section on its own (request, trace, Mem-info, zones,
+ * buddy lists, task list, victim, constraints). Log prefixes (timestamps,
+ * syslog, journal, Android, dmesg -x) are stripped per line and lines wrapped
+ * by mail or web pages are rejoined. Never reads outside [buf, buf+len), never
+ * allocates, keeps no state outside the caller's structs; every number is
+ * range-checked, so arbitrary bytes only ever produce a thinner report. */
+#include <string.h>
+#include "oomlog.h"
+
+#define NUM_MAX ((int64_t)1 << 52) /* larger numbers are treated as absent */
+
+struct line {
+	char s[OOMLOG_LINE_MAX];
+	size_t n;
+	int prefixed; /* a timestamp or syslog header was stripped */
+};
+
+/* ---- small bounded helpers ------------------------------------------------ */
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+static int is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static int is_ident(char c) { return is_alpha(c) || is_digit(c) || c == '_'; }
+static int is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+static const char *skip_sp(const char *p)
+{
+	while (is_space(*p))
+		p++;
+	return p;
+}
+
+static int starts(const char *p, const char *pre)
+{
+	return strncmp(p, pre, strlen(pre)) == 0;
+}
+
+/* Parses an unsigned decimal at p; returns the end or NULL. */
+static const char *get_u(const char *p, int64_t *v)
+{
+	int64_t x = 0;
+	const char *s = p;
+
+	while (is_digit(*p)) {
+		if (x > NUM_MAX / 10)
+			return NULL;
+		x = x * 10 + (*p - '0');
+		p++;
+	}
+	if (p == s)
+		return NULL;
+	*v = x;
+	return p;
+}
+
+/* Signed decimal. */
+static const char *get_i(const char *p, int64_t *v)
+{
+	int neg = 0;
+	const char *e;
+
+	if (*p == '-' || *p == '+') {
+		neg = *p == '-';
+		p++;
+	}
+	e = get_u(p, v);
+	if (e && neg)
+		*v = -*v;
+	return e;
+}
+
+/* Hex with or without 0x. */
+static const char *get_hex(const char *p, uint64_t *v)
+{
+	uint64_t x = 0;
+	const char *s;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	s = p;
+	while (is_hex(*p)) {
+		if (x >> 60)
+			return NULL;
+		int d = is_digit(*p) ? *p - '0' : (*p | 0x20) - 'a' + 10;
+		x = (x << 4) | (uint64_t)d;
+		p++;
+	}
+	if (p == s)
+		return NULL;
+	*v = x;
+	return p;
+}
+
+/* Copies [s, s+n) into dst (cap bytes), trimmed, NUL-terminated. */
+static void copy_str(char *dst, size_t cap, const char *s, size_t n)
+{
+	while (n && is_space(*s)) {
+		s++;
+		n--;
+	}
+	while (n && is_space(s[n - 1]))
+		n--;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, s, n);
+	dst[n] = 0;
+}
+
+/* Finds "key" followed by a number in line; key includes its separator
+ * ("order=", "free:"). The match must start the line or follow a non-ident
+ * character. Returns 1 and *v on success. */
+static int find_num(const char *line, const char *key, int64_t *v)
+{
+	size_t kl = strlen(key);
+	const char *p = line;
+
+	while ((p = strstr(p, key)) != NULL) {
+		if (p == line || !is_ident(p[-1])) {
+			if (get_i(p + kl, v))
+				return 1;
+		}
+		p += kl;
+	}
+	return 0;
+}
+
+/* Same for a "key:NkB" value (also "KB"). */
+static int find_kb(const char *line, const char *key, int64_t *v)
+{
+	return find_num(line, key, v);
+}
+
+/* ---- prefixes --------------------------------------------------------------- */
+
+static const char *const months[] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+};
+
+/* Strips one bracketed timestamp or tag at p: "[ 4228.307769]", "[Mon May 28
+ * 18:51:35 2018]", "[  T104]", "[pid:1361,cpu5,x]", "[c2]". Task-list rows
+ * ("[  115]") and frame addresses ("[<c00b6c34>]", "[c1ca5d10]") stay. */
+static const char *strip_bracket(const char *p, int *stamp)
+{
+	const char *e, *q;
+	int dot = 0, colon = 0, alpha = 0, other = 0, digits = 0;
+
+	if (*p != '[')
+		return p;
+	e = memchr(p, ']', 64);
+	if (!e)
+		return p;
+	for (q = p + 1; q < e; q++) {
+		if (*q == 0)
+			return p;
+		if (*q == '.')
+			dot++;
+		else if (*q == ':')
+			colon++;
+		else if (is_digit(*q))
+			digits++;
+		else if (is_alpha(*q))
+			alpha++;
+		else if (!is_space(*q))
+			other++;
+	}
+	q = skip_sp(p + 1);
+	if (starts(q, "pid:") || (starts(q, "<")))
+		return starts(q, "pid:") ? e + 1 : p;
+	/* printk caller id "[  T104]" / "[   C0]" / Qualcomm "[c2]" */
+	if ((*q == 'T' || *q == 'C' || *q == 'c') && digits && !dot && !colon &&
+	    alpha == 1 && !other) {
+		int64_t id;
+		const char *ie = get_u(q + 1, &id);
+		if (ie && skip_sp(ie) == e)
+			return e + 1;
+	}
+	if (dot && digits && !alpha && !colon && other == 0) {
+		*stamp = 1;
+		return e + 1;
+	}
+	if (dot && digits && alpha == 1 && (e[-1] == 's') && !colon) { /* "[309805.658142s]" */
+		*stamp = 1;
+		return e + 1;
+	}
+	if (colon >= 2 && alpha >= 3 && digits >= 4) { /* dmesg -T */
+		*stamp = 1;
+		return e + 1;
+	}
+	return p;
+}
+
+/* Strips every known prefix from one raw line into l->s. */
+static void strip_prefix(const char *raw, size_t n, struct line *l)
+{
+	char tmp[OOMLOG_LINE_MAX];
+	size_t m = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
+	const char *p;
+
+	for (size_t i = 0; i < m; i++)
+		tmp[i] = raw[i] ? raw[i] : ' ';
+	tmp[m] = 0;
+	l->prefixed = 0;
+	p = skip_sp(tmp);
+
+	/* Logcat "07-13 08:41:51.341 " */
+	if (is_digit(p[0]) && is_digit(p[1]) && p[2] == '-' && is_digit(p[3]) && is_digit(p[4]) &&
+	    p[5] == ' ' && is_digit(p[6]) && is_digit(p[7]) && p[8] == ':') {
+		const char *q = p + 6;
+		while (*q && !is_space(*q))
+			q++;
+		p = skip_sp(q);
+		l->prefixed = 1;
+	}
+	/* syslog / journal: "May 28 18:51:34 host [tag:] kernel: " or ISO dates. */
+	int syslog = 0;
+	for (size_t i = 0; i < 12; i++)
+		if (starts(p, months[i]) && p[3] == ' ')
+			syslog = 1;
+	if (is_digit(p[0]) && is_digit(p[1]) && is_digit(p[2]) && is_digit(p[3]) && p[4] == '-')
+		syslog = 1;
+	if (syslog) {
+		const char *k = strstr(p, "kernel:");
+		if (k && k - p < 120) {
+			p = skip_sp(k + 7);
+			l->prefixed = 1;
+		}
+	}
+	/* dmesg -x "kern  :warn  : " */
+	if (starts(p, "kern ") || starts(p, "kern:")) {
+		const char *q = strchr(p, ':');
+		if (q && (q = strchr(q + 1, ':')) != NULL && q - p < 20) {
+			p = skip_sp(q + 1);
+			l->prefixed = 1;
+		}
+	}
+	for (int round = 0; round < 6; round++) {
+		const char *q = p;
+		int stamp = 0;
+		if (*q == '<' && is_digit(q[1]) && q[2] == '>')
+			q += 3;
+		else if (*q == '<' && is_digit(q[1]) && is_digit(q[2]) && q[3] == '>')
+			q += 4;
+		q = strip_bracket(q, &stamp);
+		/* MediaTek "(2)[123:comm]" */
+		if (*q == '(' && is_digit(q[1])) {
+			const char *r = q + 1;
+			while (is_digit(*r))
+				r++;
+			if (*r == ')' && r[1] == '[') {
+				const char *e = memchr(r + 1, ']', 64);
+				if (e && is_digit(r[2]))
+					q = e + 1;
+			}
+		}
+		if (stamp)
+			l->prefixed = 1;
+		if (q == p)
+			break;
+		p = q;
+		/* one space after a timestamp is the separator; keep deeper indent */
+		if (*p == ' ')
+			p++;
+	}
+	p = skip_sp(p);
+	l->n = strlen(p);
+	memmove(l->s, p, l->n + 1);
+	while (l->n && is_space(l->s[l->n - 1]))
+		l->s[--l->n] = 0;
+}
+
+/* ---- line classification ---------------------------------------------------- */
+
+/* "(Node N )?NAME" then sep; returns the char after NAME, sets node/name. */
+static const char *zone_head(const char *p, int *node, const char **name, size_t *nlen)
+{
+	int64_t v;
+
+	*node = -1;
+	if (starts(p, "Node ")) {
+		const char *e = get_u(p + 5, &v);
+		if (!e || *e != ' ' || v > 4096)
+			return NULL;
+		*node = (int)v;
+		p = e + 1;
+	}
+	*name = p;
+	while (is_ident(*p))
+		p++;
+	*nlen = (size_t)(p - *name);
+	if (*nlen == 0 || *nlen >= KMEM_ZONE_NAME_MAX || !is_alpha(**name))
+		return NULL;
+	return p;
+}
+
+static int is_zone_line(const char *s)
+{
+	int node;
+	const char *name, *p;
+	size_t nl;
+
+	p = zone_head(s, &node, &name, &nl);
+	return p && starts(p, " free:") && strstr(p, "min:") != NULL;
+}
+
+static int is_buddy_line(const char *s)
+{
+	int node;
+	const char *name, *p;
+	size_t nl;
+	int64_t v;
+
+	p = zone_head(s, &node, &name, &nl);
+	if (!p || *p != ':')
+		return 0;
+	p = skip_sp(p + 1);
+	p = get_u(p, &v);
+	return p && *p == '*';
+}
+
+static int is_start(const char *s)
+{
+	return strstr(s, " invoked oom-killer") || strstr(s, "page allocation failure");
+}
+
+/* Lines that never continue a wrapped line even without a prefix. */
+static int own_line(const char *s)
+{
+	return starts(s, "lowmem_reserve") || starts(s, "[ ") || starts(s, "[<") ||
+	       starts(s, "Node ") || is_zone_line(s) || is_buddy_line(s) || is_start(s) ||
+	       starts(s, "Mem-") || starts(s, "CPU: ") || starts(s, "Call Trace") ||
+	       starts(s, "Out of memory") || starts(s, "Killed process");
+}
+
+/* ---- the reader --------------------------------------------------------------- */
+
+/* Reads the raw line at *pos (without '\n'), advancing *pos. */
+static int raw_line(const char *buf, size_t len, size_t *pos, const char **s, size_t *n)
+{
+	const char *p, *q;
+
+	if (*pos >= len)
+		return 0;
+	p = buf + *pos;
+	q = memchr(p, '\n', len - *pos);
+	*s = p;
+	*n = q ? (size_t)(q - p) : len - *pos;
+	*pos = q ? (size_t)(q - buf) + 1 : len;
+	return 1;
+}
+
+/* Reads one logical line: a raw line plus its wrapped continuations. */
+static int next_line(struct oomlog_ctx *c, struct line *l)
+{
+	const char *s;
+	size_t n;
+
+	if (!raw_line(c->buf, c->len, &c->pos, &s, &n))
+		return 0;
+	c->lineno++;
+	strip_prefix(s, n, l);
+	for (int joins = 0; joins < 64; joins++) {
+		struct line nx;
+		size_t save = c->pos;
+		int want = l->n >= 11 && !strcmp(l->s + l->n - 11, "oom-killer:");
+		if (!raw_line(c->buf, c->len, &save, &s, &n))
+			break;
+		strip_prefix(s, n, &nx);
+		if (!nx.n)
+			break;
+		if (!want && !(l->prefixed && !nx.prefixed && !own_line(nx.s)))
+			break;
+		if (want && (nx.prefixed || own_line(nx.s)))
+			break;
+		c->pos = save;
+		c->lineno++;
+		if (l->n + 1 + nx.n < sizeof l->s) {
+			l->s[l->n++] = ' ';
+			memcpy(l->s + l->n, nx.s, nx.n + 1);
+			l->n += nx.n;
+		}
+	}
+	return 1;
+}
+
+/* ---- section parsers ------------------------------------------------------------ */
+
+static void parse_release(struct oomlog_report *r, const char *s)
+{
+	int64_t a, b, c = 0;
+	const char *p = get_u(s, &a), *e;
+
+	if (!p || *p != '.' || a < 2 || a > 20)
+		return;
+	p = get_u(p + 1, &b);
+	if (!p || b > 99)
+		return;
+	if (*p == '.' && get_u(p + 1, &c)) {
+		if (c > 9999)
+			c = 0;
+	}
+	for (e = s; *e && !is_space(*e); e++)
+		;
+	copy_str(r->release, sizeof r->release, s, (size_t)(e - s));
+	r->kmajor = (int)a;
+	r->kminor = (int)b;
+	r->kpatch = (int)c;
+	r->have |= OOMLOG_H_RELEASE;
+}
+
+/* "gfp_mask=0x2084d0(GFP_KERNEL|...)" at p. */
+static void parse_gfp(struct oomlog_report *r, const char *p)
+{
+	uint64_t v;
+	const char *e = get_hex(p, &v);
+
+	if (!e)
+		return;
+	r->gfp = v;
+	r->have |= OOMLOG_H_GFP;
+	if (*e == '(') {
+		const char *c = strchr(e, ')');
+		if (c && c > e + 1) {
+			copy_str(r->gfp_names, sizeof r->gfp_names, e + 1, (size_t)(c - e - 1));
+			r->have |= OOMLOG_H_GFP_NAMES;
+			r->hints |= OOMLOG_HINT_NAMES;
+		}
+	}
+}
+
+static void parse_request(struct oomlog_report *r, const char *s, const char *at, int failure)
+{
+	int64_t v;
+	const char *p;
+
+	r->kind = failure ? OOMLOG_KIND_ALLOC_FAIL : OOMLOG_KIND_OOM;
+	r->have |= OOMLOG_H_REQUEST;
+	/* The task name precedes " invoked" or ": page allocation failure". */
+	size_t n = (size_t)(at - s);
+	if (failure && n && s[n - 1] == ':')
+		n--;
+	copy_str(r->task, sizeof r->task, s, n);
+	if ((p = strstr(at, "gfp_mask=")) != NULL)
+		parse_gfp(r, p + 9);
+	else if ((p = strstr(at, "mode:")) != NULL)
+		parse_gfp(r, p + 5);
+	if (find_num(at, "order=", &v) || find_num(at, "order:", &v)) {
+		if (v >= 0 && v < 64) {
+			r->order = (int)v;
+			r->have |= OOMLOG_H_ORDER;
+		}
+	}
+	if (find_num(at, "oom_score_adj=", &v) && v >= -1000 && v <= 1000)
+		r->oom_score_adj = (int)v;
+	if (strstr(at, "oomkilladj="))
+		r->hints |= OOMLOG_HINT_OOMKILLADJ;
+}
+
+/* "CPU: 2 PID: 19687 Comm: cored Tainted: G O 3.10.53 #1", "Pid: 2757, comm:
+ * smbd Not tainted 2.6.24.2 #1", "CPU: 0 Not tainted 2.6.28 #1". */
+static void parse_cpu_line(struct oomlog_report *r, const char *s)
+{
+	int64_t v;
+	const char *p, *c;
+
+	if ((r->have & OOMLOG_H_PID) == 0) {
+		if (find_num(s, "PID: ", &v) || find_num(s, "Pid: ", &v)) {
+			r->pid = (long)v;
+			r->have |= OOMLOG_H_PID;
+		}
+	}
+	c = strstr(s, "Comm: ");
+	if (!c)
+		c = strstr(s, "comm: ");
+	if (c && !r->task[0]) {
+		const char *e = c + 6;
+		while (*e && !is_space(*e))
+			e++;
+		copy_str(r->task, sizeof r->task, c + 6, (size_t)(e - c - 6));
+	}
+	if (r->have & OOMLOG_H_RELEASE)
+		return;
+	p = c ? c + 6 : s;
+	if (c)
+		while (*p && !is_space(*p))
+			p++;
+	/* The release is the first token that looks like N.N after the comm. */
+	while (*p) {
+		p = skip_sp(p);
+		if (is_digit(*p) && (p[1] == '.' || (is_digit(p[1]) && p[2] == '.'))) {
+			parse_release(r, p);
+			return;
+		}
+		while (*p && !is_space(*p))
+			p++;
+	}
+}
+
+static void parse_frame(struct oomlog_report *r, const char *s)
+{
+	const char *p = s;
+	int arm = 0, addr = 0;
+
+	if (*p == '(')
+		p++;
+	for (int i = 0; i < 3; i++) {
+		if (*p == '[') {
+			const char *e = memchr(p, ']', 24);
+			if (!e)
+				return;
+			const char *q = p + 1;
+			if (*q == '<')
+				q++;
+			if (!is_hex(*q))
+				return;
+			addr = 1;
+			p = skip_sp(e + 1);
+		}
+	}
+	if (p[0] == '?' && p[1] == ' ')
+		return; /* unreliable frames are often stale stack contents */
+	if (*p == '(' && addr) {
+		arm = 1;
+		p++;
+	}
+	const char *n = p;
+	while (is_ident(*p) || *p == '.' || *p == '$')
+		p++;
+	if (p == n || !(is_alpha(*n) || *n == '_'))
+		return;
+	if (!(starts(p, "+0x") || (arm && *p == ')')))
+		return;
+	size_t len = (size_t)(p - n);
+	const char *dot = memchr(n, '.', len);
+	if (dot)
+		len = (size_t)(dot - n);
+	if (len >= OOMLOG_FRAME_LEN)
+		len = OOMLOG_FRAME_LEN - 1;
+	if (r->nframes && strlen(r->frames[r->nframes - 1]) == len &&
+	    !memcmp(r->frames[r->nframes - 1], n, len))
+		return;
+	if (r->nframes >= OOMLOG_MAX_FRAMES)
+		return;
+	memcpy(r->frames[r->nframes], n, len);
+	r->frames[r->nframes][len] = 0;
+	r->nframes++;
+	r->have |= OOMLOG_H_TRACE;
+}
+
+static int zone_slot(struct oomlog_report *r, int node, const char *name, size_t nl)
+{
+	for (size_t i = 0; i < r->nzones; i++)
+		if (r->zones[i].node == node && strlen(r->zones[i].name) == nl &&
+		    !memcmp(r->zones[i].name, name, nl))
+			return (int)i;
+	/* A buddy line without "Node N" matches a zone line with it (and back). */
+	for (size_t i = 0; i < r->nzones; i++)
+		if ((r->zones[i].node < 0 || node < 0) && strlen(r->zones[i].name) == nl &&
+		    !memcmp(r->zones[i].name, name, nl))
+			return (int)i;
+	if (r->nzones >= OOMLOG_MAX_ZONES)
+		return -1;
+	struct kmem_zone *z = &r->zones[r->nzones];
+	memset(z, 0, sizeof *z);
+	z->node = node;
+	memcpy(z->name, name, nl);
+	z->name[nl] = 0;
+	z->kind = KMEM_ZONE_OTHER;
+	static const char *const kinds[] = { "DMA", "DMA32", "Normal", "HighMem", "Movable", "Device" };
+	for (int k = 0; k < 6; k++)
+		if (strlen(kinds[k]) == nl && !memcmp(kinds[k], name, nl))
+			z->kind = (enum kmem_zone_kind)k;
+	z->idx = -1;
+	r->buddy_total_kb[r->nzones] = -1;
+	r->zone_line_seen[r->nzones] = 0;
+	r->buddy_unit_kb[r->nzones] = 0;
+	return (int)r->nzones++;
+}
+
+/* Zone watermark line; values stay in kB until the page size is known. */
+static int parse_zone(struct oomlog_report *r, const char *s)
+{
+	int node;
+	const char *name, *p;
+	size_t nl;
+	int64_t v;
+
+	p = zone_head(s, &node, &name, &nl);
+	if (!p)
+		return -1;
+	int i = zone_slot(r, node, name, nl);
+	if (i < 0)
+		return -1;
+	struct kmem_zone *z = &r->zones[i];
+	if (node >= 0)
+		r->hints |= OOMLOG_HINT_NODE_ZONE;
+	r->zone_line_seen[i] = 1;
+	r->have |= OOMLOG_H_ZONES;
+	if (find_kb(p, "free:", &v) && v >= 0) {
+		z->free = v;
+		z->known |= KMEM_ZK_FREE;
+	}
+	if (find_kb(p, "min:", &v) && v >= 0) {
+		z->min = v;
+		z->known |= KMEM_ZK_MIN;
+	}
+	if (find_kb(p, "low:", &v) && v >= 0) {
+		z->low = v;
+		z->known |= KMEM_ZK_LOW;
+	}
+	if (find_kb(p, "high:", &v) && v >= 0) {
+		z->high = v;
+		z->known |= KMEM_ZK_HIGH;
+	}
+	if (find_kb(p, "boost:", &v) && v >= 0) {
+		z->boost = v;
+		z->known |= KMEM_ZK_BOOST;
+		r->hints |= OOMLOG_HINT_BOOST;
+	}
+	if (find_kb(p, "reserved_highatomic:", &v) && v >= 0) {
+		z->reserved_highatomic = v;
+		z->known |= KMEM_ZK_HIGHATOMIC;
+		r->hints |= OOMLOG_HINT_HIGHATOMIC;
+	}
+	if (find_kb(p, "managed:", &v) && v >= 0) {
+		z->managed = v;
+		z->known |= KMEM_ZK_MANAGED;
+	}
+	if (find_kb(p, "present:", &v) && v >= 0) {
+		z->present = v;
+		z->known |= KMEM_ZK_PRESENT;
+	}
+	if (find_kb(p, "free_cma:", &v) && v >= 0) {
+		z->free_cma = v;
+		z->known |= KMEM_ZK_FREE_CMA;
+		r->hints |= OOMLOG_HINT_FREE_CMA;
+	}
+	if (strstr(p, "all_unreclaimable?"))
+		r->hints |= OOMLOG_HINT_ZONE_UNRECL;
+	if (strstr(p, "writepending:"))
+		r->hints |= OOMLOG_HINT_WRITEPENDING;
+	return i;
+}
+
+static void parse_reserve(struct oomlog_report *r, int zi, const char *s)
+{
+	const char *p = strchr(s, ':');
+	struct kmem_zone *z;
+	int64_t v;
+
+	if (zi < 0 || (size_t)zi >= r->nzones || !p)
+		return;
+	z = &r->zones[zi];
+	z->nprotection = 0;
+	p++;
+	while (*p) {
+		p = skip_sp(p);
+		const char *e = get_u(p, &v);
+		if (!e || z->nprotection >= KMEM_MAX_ZONES)
+			break;
+		z->protection[z->nprotection++] = v;
+		p = e;
+	}
+	if (z->nprotection)
+		z->known |= KMEM_ZK_PROTECTION;
+}
+
+static void parse_buddy(struct oomlog_report *r, const char *s)
+{
+	int node;
+	const char *name, *p;
+	size_t nl;
+	int64_t cnt, unit;
+
+	p = zone_head(s, &node, &name, &nl);
+	if (!p || *p != ':')
+		return;
+	int i = zone_slot(r, node, name, nl);
+	if (i < 0)
+		return;
+	struct kmem_zone *z = &r->zones[i];
+	int col = 0;
+	int64_t prev = 0;
+	p++;
+	z->norders = 0;
+	while (*p) {
+		p = skip_sp(p);
+		if (*p == '=') {
+			int64_t tot;
+			const char *e = get_u(skip_sp(p + 1), &tot);
+			if (e)
+				r->buddy_total_kb[i] = tot;
+			break;
+		}
+		const char *e = get_u(p, &cnt);
+		if (!e || *e != '*')
+			break;
+		e = get_u(e + 1, &unit);
+		if (!e || (*e != 'k' && *e != 'K') || unit <= 0)
+			break;
+		/* Units double per column; anything else is not a buddy line. */
+		if (col && unit != prev * 2)
+			break;
+		if (!col)
+			r->buddy_unit_kb[i] = (int)(unit > 1 << 20 ? 0 : unit);
+		prev = unit;
+		e += 2; /* "kB" */
+		if (col < KMEM_MAX_ORDERS) {
+			z->nr_free[col] = cnt;
+			z->mt_mask[col] = 0;
+		}
+		p = skip_sp(e);
+		if (*p == '(') {
+			const char *c = p + 1;
+			while (is_alpha(*c)) {
+				int mt = -1;
+				switch (*c) {
+				case 'U': mt = KMEM_MT_UNMOVABLE; break;
+				case 'M': mt = KMEM_MT_MOVABLE; break;
+				case 'E': mt = KMEM_MT_RECLAIMABLE; break;
+				case 'H': mt = KMEM_MT_HIGHATOMIC; break;
+				case 'C': mt = KMEM_MT_CMA; break;
+				case 'I': mt = KMEM_MT_ISOLATE; break;
+				case 'R': mt = KMEM_MT_RESERVE; r->hints |= OOMLOG_HINT_RESERVE_R; break;
+				default: break;
+				}
+				if (mt >= 0 && col < KMEM_MAX_ORDERS) {
+					z->mt_mask[col] |= (uint8_t)(1u << mt);
+					z->known |= KMEM_ZK_MT_MASK;
+					if (mt == KMEM_MT_CMA)
+						z->known |= KMEM_ZK_CMA_PRESENT;
+				}
+				c++;
+			}
+			if (*c == ')')
+				p = c + 1;
+		}
+		col++;
+	}
+	if (col) {
+		z->norders = col < KMEM_MAX_ORDERS ? col : KMEM_MAX_ORDERS;
+		z->known |= KMEM_ZK_BUDDY;
+		r->have |= OOMLOG_H_BUDDY;
+	}
+}
+
+static const struct { const char *key; int idx; } mi_keys[] = {
+	{ "free:", OOMLOG_MI_FREE }, { "free_cma:", OOMLOG_MI_FREE_CMA },
+	{ "free_pcp:", OOMLOG_MI_FREE_PCP }, { "active_anon:", OOMLOG_MI_ACTIVE_ANON },
+	{ "Active_anon:", OOMLOG_MI_ACTIVE_ANON }, { "inactive_anon:", OOMLOG_MI_INACTIVE_ANON },
+	{ "active_file:", OOMLOG_MI_ACTIVE_FILE }, { "inactive_file:", OOMLOG_MI_INACTIVE_FILE },
+	{ "unevictable:", OOMLOG_MI_UNEVICTABLE }, { "dirty:", OOMLOG_MI_DIRTY },
+	{ "writeback:", OOMLOG_MI_WRITEBACK }, { "slab_reclaimable:", OOMLOG_MI_SLAB_RECLAIMABLE },
+	{ "slab_unreclaimable:", OOMLOG_MI_SLAB_UNRECLAIMABLE }, { "mapped:", OOMLOG_MI_MAPPED },
+	{ "shmem:", OOMLOG_MI_SHMEM }, { "pagetables:", OOMLOG_MI_PAGETABLES },
+};
+
+/* A Mem-info summary line: "key:N key:N" without units. */
+static int parse_meminfo(struct oomlog_report *r, const char *s)
+{
+	int64_t v;
+	int hit = 0;
+	const char *p = s, *c;
+
+	/* Its first token must be key:digits (no kB). */
+	c = p;
+	while (is_ident(*c))
+		c++;
+	if (c == p || *c != ':' || !get_u(c + 1, &v))
+		return 0;
+	const char *e = get_u(c + 1, &v);
+	if (e && (*e == 'k' || *e == 'K'))
+		return 0;
+	for (size_t i = 0; i < sizeof mi_keys / sizeof mi_keys[0]; i++) {
+		const char *k = s;
+		size_t kl = strlen(mi_keys[i].key);
+		while ((k = strstr(k, mi_keys[i].key)) != NULL) {
+			if ((k == s || is_space(k[-1])) && (e = get_u(k + kl, &v)) != NULL &&
+			    *e != 'k' && *e != 'K') {
+				r->mi[mi_keys[i].idx] = v;
+				r->mi_have |= 1u << mi_keys[i].idx;
+				hit = 1;
+				if (mi_keys[i].idx == OOMLOG_MI_FREE_CMA)
+					r->hints |= OOMLOG_HINT_FREE_CMA;
+				break;
+			}
+			k += kl;
+		}
+	}
+	if (hit)
+		r->have |= OOMLOG_H_MEMINFO;
+	return hit;
+}
+
+/* Task list columns. */
+enum { C_PID, C_UID, C_TGID, C_TOTAL_VM, C_RSS, C_PTES, C_PMDS, C_PGT_BYTES, C_SWAP, C_ADJ,
+       C_SCORE_ADJ, C_OTHER, C_NAME };
+
+struct tasklist {
+	int ncols;
+	int col[24];
+	int active;
+};
+
+static void parse_task_header(struct tasklist *tl, struct oomlog_report *r, const char *s)
+{
+	char word[32];
+	const char *p = s;
+
+	tl->ncols = 0;
+	tl->active = 1;
+	r->have |= OOMLOG_H_TASKS;
+	while (*p && tl->ncols < 24) {
+		while (*p == '[' || *p == ']' || is_space(*p))
+			p++;
+		const char *b = p;
+		while (*p && *p != '[' && *p != ']' && !is_space(*p))
+			p++;
+		if (p == b)
+			break;
+		copy_str(word, sizeof word, b, (size_t)(p - b));
+		int c = C_OTHER;
+		if (!strcmp(word, "pid")) c = C_PID;
+		else if (!strcmp(word, "uid")) c = C_UID;
+		else if (!strcmp(word, "tgid")) c = C_TGID;
+		else if (!strcmp(word, "total_vm")) c = C_TOTAL_VM;
+		else if (!strcmp(word, "rss")) c = C_RSS;
+		else if (!strcmp(word, "nr_ptes")) { c = C_PTES; r->hints |= OOMLOG_HINT_NR_PTES; }
+		else if (!strcmp(word, "nr_pmds")) c = C_PMDS;
+		else if (!strcmp(word, "pgtables_bytes")) { c = C_PGT_BYTES; r->hints |= OOMLOG_HINT_PGT_BYTES; }
+		else if (!strcmp(word, "swapents")) c = C_SWAP;
+		else if (!strcmp(word, "oom_adj")) { c = C_ADJ; r->hints |= OOMLOG_HINT_TASK_CPU; }
+		else if (!strcmp(word, "oom_score_adj")) c = C_SCORE_ADJ;
+		else if (!strcmp(word, "name")) c = C_NAME;
+		tl->col[tl->ncols++] = c;
+	}
+}
+
+static int64_t task_points(const struct oomlog_task *t)
+{
+	return t->rss + t->swapents + t->pgtables;
+}
+
+static void parse_task_row(struct tasklist *tl, struct oomlog_report *r, const char *s)
+{
+	struct oomlog_task t;
+	const char *p = s + 1;
+	int64_t v;
+	int have_adj = 0;
+
+	memset(&t, 0, sizeof t);
+	t.pgtables_bytes = -1;
+	for (int i = 0; i < tl->ncols; i++) {
+		while (*p == ']' || is_space(*p))
+			p++;
+		if (tl->col[i] == C_NAME) {
+			copy_str(t.comm, sizeof t.comm, p, strlen(p));
+			break;
+		}
+		const char *e = get_i(p, &v);
+		if (!e)
+			return;
+		p = e;
+		switch (tl->col[i]) {
+		case C_PID: t.pid = (long)v; break;
+		case C_UID: t.uid = (long)v; break;
+		case C_TGID: t.tgid = (long)v; break;
+		case C_TOTAL_VM: t.total_vm = v; break;
+		case C_RSS: t.rss = v; break;
+		case C_PTES: case C_PMDS: t.pgtables += v; break;
+		case C_PGT_BYTES: t.pgtables_bytes = v; break;
+		case C_SWAP: t.swapents = v; break;
+		case C_SCORE_ADJ: t.oom_score_adj = (int)v; have_adj = 1; break;
+		case C_ADJ: if (!have_adj) t.oom_score_adj = (int)v; break;
+		default: break;
+		}
+	}
+	if (!t.pid && !t.comm[0])
+		return;
+	if (t.pgtables_bytes >= 0)
+		t.pgtables = t.pgtables_bytes / 4096; /* refined once the page size is known */
+	t.row = (int)r->tasks_seen++;
+	if (r->have & OOMLOG_H_PID && t.pid == r->pid)
+		r->requester = t;
+	/* Keep the largest by rss + swap + page tables. */
+	size_t at = r->ntasks;
+	if (r->ntasks == OOMLOG_MAX_TASKS) {
+		size_t lo = 0;
+		for (size_t i = 1; i < r->ntasks; i++)
+			if (task_points(&r->tasks[i]) < task_points(&r->tasks[lo]))
+				lo = i;
+		if (task_points(&r->tasks[lo]) >= task_points(&t))
+			return;
+		at = lo;
+	} else {
+		r->ntasks++;
+	}
+	r->tasks[at] = t;
+}
+
+/* "Kill process N (comm) score S", "Killed process N (comm) total-vm:..." */
+static const char *pid_comm(const char *p, long *pid, char *comm, size_t cap)
+{
+	int64_t v;
+	const char *e = get_u(skip_sp(p), &v);
+
+	if (!e)
+		return NULL;
+	*pid = (long)v;
+	e = skip_sp(e);
+	if (*e == '(') {
+		const char *c = strstr(e, ") ");
+		if (!c)
+			c = strrchr(e, ')');
+		if (c) {
+			copy_str(comm, cap, e + 1, (size_t)(c - e - 1));
+			return c + 1;
+		}
+	}
+	return e;
+}
+
+static void parse_kill(struct oomlog_report *r, const char *s)
+{
+	const char *p;
+	int64_t v;
+
+	if ((p = strstr(s, "Killed process ")) != NULL) {
+		const char *e = pid_comm(p + 15, &r->killed_pid, r->killed_comm, sizeof r->killed_comm);
+		if (!e)
+			return;
+		r->have |= OOMLOG_H_KILLED;
+		if (strstr(s, "Out of memory: Killed") || strstr(s, "out of memory: Killed"))
+			r->hints |= OOMLOG_HINT_OOM_KILLED;
+		if (find_kb(e, "total-vm:", &v) || find_kb(e, "vsz:", &v))
+			r->killed_total_vm_kb = v;
+		if (find_kb(e, "anon-rss:", &v))
+			r->killed_anon_rss_kb = v;
+		if (find_kb(e, "file-rss:", &v))
+			r->killed_file_rss_kb = v;
+		if (find_kb(e, "shmem-rss:", &v))
+			r->killed_shmem_rss_kb = v;
+		if (find_kb(e, "pgtables:", &v))
+			r->killed_pgtables_kb = v;
+		return;
+	}
+	p = strstr(s, "ill process ");
+	if (p && !strstr(s, "sharing same memory")) {
+		const char *e = pid_comm(p + 12, &r->chosen_pid, r->chosen_comm, sizeof r->chosen_comm);
+		if (!e)
+			return;
+		r->have |= OOMLOG_H_CHOSEN;
+		if (find_num(e, "score ", &v))
+			r->chosen_score = (long)v;
+		if (strstr(e, "sacrifice child"))
+			r->hints |= OOMLOG_HINT_SACRIFICE;
+	}
+}
+
+static void copy_field(char *dst, size_t cap, const char *s, const char *key)
+{
+	const char *p = strstr(s, key);
+
+	if (!p)
+		return;
+	p += strlen(key);
+	const char *e = p;
+	while (*e && *e != ',' && !is_space(*e))
+		e++;
+	copy_str(dst, cap, p, (size_t)(e - p));
+}
+
+/* ---- the report ---------------------------------------------------------------- */
+
+static int ilog2_exact(int64_t v)
+{
+	int k = 0;
+
+	if (v <= 0)
+		return -1;
+	while (!(v & 1)) {
+		v >>= 1;
+		k++;
+	}
+	return v == 1 ? k : -1;
+}
+
+/* Converts kB to pages and buddy columns to orders once the page size is known. */
+static void finish(struct oomlog_report *r)
+{
+	int pkb = 0;
+
+	for (size_t i = 0; i < r->nzones; i++)
+		if (r->buddy_unit_kb[i] > 0 && (pkb == 0 || r->buddy_unit_kb[i] < pkb))
+			pkb = r->buddy_unit_kb[i];
+	if (pkb > 0 && ilog2_exact(pkb) >= 0 && pkb <= 1024)
+		r->have |= OOMLOG_H_PAGE_SIZE;
+	else
+		pkb = 4;
+	r->page_kb = pkb;
+	for (size_t i = 0; i < r->nzones; i++) {
+		struct kmem_zone *z = &r->zones[i];
+		z->free /= pkb;
+		z->min /= pkb;
+		z->low /= pkb;
+		z->high /= pkb;
+		z->boost /= pkb;
+		z->managed /= pkb;
+		z->present /= pkb;
+		z->free_cma /= pkb;
+		z->reserved_highatomic /= pkb;
+		/* A first column in units above the page size shifts the orders. */
+		int shift = r->buddy_unit_kb[i] > pkb ? ilog2_exact(r->buddy_unit_kb[i] / pkb) : 0;
+		if (shift > 0 && (z->known & KMEM_ZK_BUDDY)) {
+			for (int o = KMEM_MAX_ORDERS - 1; o >= 0; o--) {
+				int from = o - shift;
+				z->nr_free[o] = from >= 0 ? z->nr_free[from] : 0;
+				z->mt_mask[o] = from >= 0 ? z->mt_mask[from] : 0;
+			}
+			z->norders += shift;
+			if (z->norders > KMEM_MAX_ORDERS)
+				z->norders = KMEM_MAX_ORDERS;
+		}
+		if (z->free_cma > 0)
+			z->known |= KMEM_ZK_CMA_PRESENT;
+	}
+	int64_t pbytes = (int64_t)pkb * 1024;
+	for (size_t i = 0; i < r->ntasks; i++)
+		if (r->tasks[i].pgtables_bytes >= 0)
+			r->tasks[i].pgtables = (r->tasks[i].pgtables_bytes + pbytes - 1) / pbytes;
+	if (r->requester.pgtables_bytes >= 0 && r->requester.pid)
+		r->requester.pgtables = (r->requester.pgtables_bytes + pbytes - 1) / pbytes;
+	/* Sort the kept tasks by points, largest first (insertion sort, <= 12). */
+	for (size_t i = 1; i < r->ntasks; i++) {
+		struct oomlog_task t = r->tasks[i];
+		size_t j = i;
+		while (j && task_points(&r->tasks[j - 1]) < task_points(&t)) {
+			r->tasks[j] = r->tasks[j - 1];
+			j--;
+		}
+		r->tasks[j] = t;
+	}
+}
+
+void oomlog_init(struct oomlog_ctx *ctx, const char *buf, size_t len)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->buf = buf;
+	ctx->len = buf ? len : 0;
+}
+
+static void report_reset(struct oomlog_report *r)
+{
+	memset(r, 0, sizeof *r);
+	r->chosen_score = -1;
+	r->killed_total_vm_kb = r->killed_anon_rss_kb = r->killed_file_rss_kb = -1;
+	r->killed_shmem_rss_kb = r->killed_pgtables_kb = -1;
+	r->swap_free_kb = r->swap_total_kb = -1;
+	r->memcg_usage_kb = r->memcg_limit_kb = -1;
+	r->ram_pages = r->reserved_pages = r->highmem_pages = r->cma_reserved_pages = -1;
+	r->page_kb = 4;
+}
+
+/* Does this line open a report when none is open? */
+static int opens(const char *s)
+{
+	return is_start(s) || strstr(s, "Out of memory") || strstr(s, "Killed process ") ||
+	       strstr(s, "Memory cgroup out of memory") || starts(s, "oom-kill:constraint=") ||
+	       (strstr(s, "Task in /") && strstr(s, "killed as a result of limit"));
+}
+
+int oomlog_next(struct oomlog_ctx *c, struct oomlog_report *r)
+{
+	struct line *l;
+	struct line lbuf;
+	struct tasklist tl = { 0, { 0 }, 0 };
+	int open = 0, in_trace = 0, last_zone = -1;
+	size_t line_start;
+	unsigned line_no;
+
+	report_reset(r);
+	l = &lbuf;
+	if (!c->buf)
+		return 0;
+	for (;;) {
+		line_start = c->pos;
+		line_no = c->lineno + 1;
+		size_t save_pos = c->pos;
+		unsigned save_no = c->lineno;
+		if (!next_line(c, l))
+			break;
+		const char *s = l->s;
+		const char *at;
+
+		if (starts(s, "Linux version ")) {
+			const char *v = skip_sp(s + 14);
+			size_t n = 0;
+			while (v[n] && !is_space(v[n]))
+				n++;
+			copy_str(c->release, sizeof c->release, v, n);
+			continue;
+		}
+		if (!open) {
+			if (!opens(s))
+				continue;
+			open = 1;
+			in_trace = 1;
+			r->start_off = line_start;
+			r->start_line = line_no;
+			if (c->release[0])
+				parse_release(r, c->release);
+		} else if (is_start(s) && (r->have & OOMLOG_H_REQUEST)) {
+			/* The next report begins: give this line back. */
+			c->pos = save_pos;
+			c->lineno = save_no;
+			break;
+		}
+		r->end_off = c->pos;
+		r->end_line = c->lineno;
+
+		if ((at = strstr(s, " invoked oom-killer")) != NULL) {
+			parse_request(r, s, at, 0);
+			continue;
+		}
+		if ((at = strstr(s, "page allocation failure")) != NULL) {
+			const char *b = at;
+			while (b > s && b[-1] == ' ')
+				b--;
+			parse_request(r, s, b, 1);
+			continue;
+		}
+		if ((starts(s, "CPU: ") && (strstr(s, "PID: ") || strstr(s, "ainted"))) ||
+		    starts(s, "Pid: ")) {
+			parse_cpu_line(r, s);
+			continue;
+		}
+		if (starts(s, "Process ") && strstr(s, "(pid: ")) { /* s390 */
+			int64_t v;
+			if (!(r->have & OOMLOG_H_PID) && find_num(s, "pid: ", &v)) {
+				r->pid = (long)v;
+				r->have |= OOMLOG_H_PID;
+			}
+			continue;
+		}
+		if (starts(s, "Mem-info") || starts(s, "Mem-Info") || strstr(s, " per-cpu:")) {
+			in_trace = 0;
+			continue;
+		}
+		if (in_trace && (s[0] == '[' || s[0] == '(' || is_alpha(s[0]) || s[0] == '_' || s[0] == '?')) {
+			size_t before = r->nframes;
+			parse_frame(r, s);
+			if (r->nframes != before)
+				continue;
+		}
+		if (is_zone_line(s)) {
+			last_zone = parse_zone(r, s);
+			in_trace = 0;
+			continue;
+		}
+		if (starts(s, "lowmem_reserve[]:")) {
+			parse_reserve(r, last_zone, s);
+			continue;
+		}
+		if (is_buddy_line(s)) {
+			parse_buddy(r, s);
+			continue;
+		}
+		if (s[0] == '[' && (strstr(s, " pid ") || strstr(s, "pid  ]") || strstr(s, "[pid]")) &&
+		    strstr(s, "uid")) {
+			parse_task_header(&tl, r, s);
+			in_trace = 0;
+			continue;
+		}
+		if (tl.active && s[0] == '[') {
+			int64_t v;
+			const char *e = get_u(skip_sp(s + 1), &v);
+			if (e && *e == ']') {
+				parse_task_row(&tl, r, s);
+				continue;
+			}
+		}
+		if (strstr(s, "Killed process ") || strstr(s, "ill process ")) {
+			parse_kill(r, s);
+			if (strstr(s, "Memory cgroup out of memory"))
+				r->have |= OOMLOG_H_MEMCG;
+			if (r->have & OOMLOG_H_KILLED)
+				break; /* the kill ends the report */
+			continue;
+		}
+		if (strstr(s, "Memory cgroup out of memory")) {
+			r->have |= OOMLOG_H_MEMCG;
+			continue;
+		}
+		if (starts(s, "oom-kill:")) {
+			copy_field(r->constraint, sizeof r->constraint, s, "constraint=");
+			copy_field(r->memcg, sizeof r->memcg, s, "oom_memcg=");
+			copy_field(r->task_memcg, sizeof r->task_memcg, s, "task_memcg=");
+			r->have |= OOMLOG_H_CONSTRAINT;
+			r->hints |= OOMLOG_HINT_CONSTRAINT;
+			if (!strcmp(r->constraint, "CONSTRAINT_MEMCG"))
+				r->have |= OOMLOG_H_MEMCG;
+			continue;
+		}
+		if ((at = strstr(s, "Task in ")) != NULL && strstr(s, "killed as a result of limit of ")) {
+			const char *lim = strstr(s, "limit of ") + 9;
+			copy_str(r->memcg, sizeof r->memcg, lim, strlen(lim));
+			const char *e = strstr(at + 8, " killed");
+			if (e)
+				copy_str(r->task_memcg, sizeof r->task_memcg, at + 8, (size_t)(e - at - 8));
+			r->have |= OOMLOG_H_MEMCG;
+			continue;
+		}
+		if (starts(s, "memory: usage ")) {
+			int64_t v;
+			if (find_num(s, "usage ", &v))
+				r->memcg_usage_kb = v;
+			if (find_num(s, "limit ", &v))
+				r->memcg_limit_kb = v;
+			r->have |= OOMLOG_H_MEMCG_USE;
+			continue;
+		}
+		if ((at = strstr(s, "Kernel panic - not syncing")) != NULL) {
+			const char *m = strchr(at, ':');
+			copy_str(r->panic, sizeof r->panic, m ? m + 1 : at, strlen(m ? m + 1 : at));
+			r->have |= OOMLOG_H_PANIC;
+			break;
+		}
+		if (strstr(s, "no killable processes")) {
+			r->have |= OOMLOG_H_NOKILLABLE;
+			continue;
+		}
+		if (starts(s, "Free swap") || starts(s, "Total swap")) {
+			int64_t v;
+			const char *e = strchr(s, '=');
+			if (e && get_u(skip_sp(e + 1), &v)) {
+				if (s[0] == 'F')
+					r->swap_free_kb = v;
+				else
+					r->swap_total_kb = v;
+				r->have |= OOMLOG_H_SWAP;
+			}
+			continue;
+		}
+		if (is_digit(s[0])) {
+			int64_t v;
+			const char *e = get_u(s, &v);
+			if (e && (!strcmp(e, " pages of RAM") || !strcmp(e, " pages RAM"))) {
+				r->ram_pages = v;
+				r->have |= OOMLOG_H_RAM;
+			} else if (e && (!strcmp(e, " reserved pages") || !strcmp(e, " pages reserved"))) {
+				r->reserved_pages = v;
+			} else if (e && (!strcmp(e, " pages of HIGHMEM") || !strcmp(e, " pages HighMem/MovableOnly"))) {
+				r->highmem_pages = v;
+			} else if (e && !strcmp(e, " pages cma reserved")) {
+				r->cma_reserved_pages = v;
+			}
+			continue;
+		}
+		if (strstr(s, " cpuset=") && strstr(s, "mems_allowed="))
+			continue;
+		if (!(r->have & OOMLOG_H_ZONES) || !starts(s, "Node "))
+			parse_meminfo(r, s);
+	}
+	if (!open)
+		return 0;
+	finish(r);
+	return 1;
+}
