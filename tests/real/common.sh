@@ -56,6 +56,7 @@ compare() {
     tail -5 "$tmp/glibc.err"
     ok=0
   fi
+  [ -n "${FG_VERBOSE:-}" ] && sed 's/^/  | /' "$tmp/glibc.out" "$tmp/glibc.err"
   if [ $ok = 1 ]; then
     echo "$name: same output with and without the shim ($(wc -l <"$tmp/glibc.out") lines)"
     return 0
