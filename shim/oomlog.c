@@ -363,6 +363,20 @@ static int next_line(struct oomlog_ctx *c, struct line *l)
 		struct line nx;
 		size_t save = c->pos;
 		int want = l->n >= 11 && !strcmp(l->s + l->n - 11, "oom-killer:");
+		/* A quoted log folded with backslash-newline: glue without a space. */
+		if (l->n && l->s[l->n - 1] == '\\') {
+			if (!raw_line(c->buf, c->len, &save, &s, &n))
+				break;
+			c->pos = save;
+			c->lineno++;
+			l->s[--l->n] = 0;
+			for (size_t i = 0; i < n && l->n + 1 < sizeof l->s; i++)
+				l->s[l->n++] = s[i] ? s[i] : ' ';
+			l->s[l->n] = 0;
+			while (l->n && is_space(l->s[l->n - 1]))
+				l->s[--l->n] = 0;
+			continue;
+		}
 		if (!raw_line(c->buf, c->len, &save, &s, &n))
 			break;
 		strip_prefix(s, n, &nx);
@@ -517,8 +531,9 @@ static void parse_frame(struct oomlog_report *r, const char *s)
 			p = skip_sp(e + 1);
 		}
 	}
-	if (p[0] == '?' && p[1] == ' ')
-		return; /* unreliable frames are often stale stack contents */
+	int unreliable = p[0] == '?' && p[1] == ' ';
+	if (unreliable)
+		p = skip_sp(p + 1); /* kept with a '?' mark: often stale stack contents */
 	if (*p == '(' && addr) {
 		arm = 1;
 		p++;
@@ -534,15 +549,19 @@ static void parse_frame(struct oomlog_report *r, const char *s)
 	const char *dot = memchr(n, '.', len);
 	if (dot)
 		len = (size_t)(dot - n);
-	if (len >= OOMLOG_FRAME_LEN)
-		len = OOMLOG_FRAME_LEN - 1;
-	if (r->nframes && strlen(r->frames[r->nframes - 1]) == len &&
-	    !memcmp(r->frames[r->nframes - 1], n, len))
+	if (len >= OOMLOG_FRAME_LEN - 1)
+		len = OOMLOG_FRAME_LEN - 2;
+	char f[OOMLOG_FRAME_LEN];
+	size_t fl = 0;
+	if (unreliable)
+		f[fl++] = '?';
+	memcpy(f + fl, n, len);
+	f[fl + len] = 0;
+	if (r->nframes && !strcmp(r->frames[r->nframes - 1], f))
 		return;
 	if (r->nframes >= OOMLOG_MAX_FRAMES)
 		return;
-	memcpy(r->frames[r->nframes], n, len);
-	r->frames[r->nframes][len] = 0;
+	memcpy(r->frames[r->nframes], f, fl + len + 1);
 	r->nframes++;
 	r->have |= OOMLOG_H_TRACE;
 }
@@ -594,6 +613,8 @@ static int parse_zone(struct oomlog_report *r, const char *s)
 	struct kmem_zone *z = &r->zones[i];
 	if (node >= 0)
 		r->hints |= OOMLOG_HINT_NODE_ZONE;
+	if (r->zone_line_seen[i])
+		return i; /* a later Mem-info snapshot: the first is the failure's */
 	r->zone_line_seen[i] = 1;
 	r->have |= OOMLOG_H_ZONES;
 	if (find_kb(p, "free:", &v) && v >= 0) {
@@ -651,7 +672,8 @@ static void parse_reserve(struct oomlog_report *r, int zi, const char *s)
 	if (zi < 0 || (size_t)zi >= r->nzones || !p)
 		return;
 	z = &r->zones[zi];
-	z->nprotection = 0;
+	if (z->known & KMEM_ZK_PROTECTION)
+		return;
 	p++;
 	while (*p) {
 		p = skip_sp(p);
@@ -681,6 +703,8 @@ static void parse_buddy(struct oomlog_report *r, const char *s)
 	struct kmem_zone *z = &r->zones[i];
 	int col = 0;
 	int64_t prev = 0;
+	if (z->known & KMEM_ZK_BUDDY)
+		return; /* keep the first snapshot */
 	p++;
 	z->norders = 0;
 	while (*p) {
@@ -1064,17 +1088,18 @@ static void report_reset(struct oomlog_report *r)
 /* Does this line open a report when none is open? */
 static int opens(const char *s)
 {
-	return is_start(s) || strstr(s, "Out of memory") || strstr(s, "Killed process ") ||
+	return is_start(s) || starts(s, "Mem-Info") || starts(s, "Mem-info") || strstr(s, "Out of memory") || strstr(s, "Killed process ") ||
 	       strstr(s, "Memory cgroup out of memory") || starts(s, "oom-kill:constraint=") ||
 	       (strstr(s, "Task in /") && strstr(s, "killed as a result of limit"));
 }
 
-int oomlog_next(struct oomlog_ctx *c, struct oomlog_report *r)
+/* One attempt: 1 a report, 0 end of input, -1 a block that was not a report. */
+static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 {
 	struct line *l;
 	struct line lbuf;
 	struct tasklist tl = { 0, { 0 }, 0 };
-	int open = 0, in_trace = 0, last_zone = -1;
+	int open = 0, in_trace = 0, last_zone = -1, by_meminfo = 0;
 	size_t line_start;
 	unsigned line_no;
 
@@ -1105,6 +1130,18 @@ int oomlog_next(struct oomlog_ctx *c, struct oomlog_report *r)
 				continue;
 			open = 1;
 			in_trace = 1;
+			by_meminfo = starts(s, "Mem-");
+			r->start_off = line_start;
+			r->start_line = line_no;
+			if (c->release[0])
+				parse_release(r, c->release);
+		} else if (is_start(s) && !(r->have & OOMLOG_H_REQUEST) && by_meminfo) {
+			/* What looked like a headless report was a show_mem dump. */
+			report_reset(r);
+			tl.active = 0;
+			in_trace = 1;
+			last_zone = -1;
+			by_meminfo = 0;
 			r->start_off = line_start;
 			r->start_line = line_no;
 			if (c->release[0])
@@ -1223,8 +1260,11 @@ int oomlog_next(struct oomlog_ctx *c, struct oomlog_report *r)
 			const char *m = strchr(at, ':');
 			copy_str(r->panic, sizeof r->panic, m ? m + 1 : at, strlen(m ? m + 1 : at));
 			r->have |= OOMLOG_H_PANIC;
-			break;
+			in_trace = 1; /* the panic's own stack follows: task, release, frames */
+			continue;
 		}
+		if (strstr(s, "---[ end Kernel panic"))
+			break;
 		if (strstr(s, "no killable processes")) {
 			r->have |= OOMLOG_H_NOKILLABLE;
 			continue;
@@ -1263,6 +1303,19 @@ int oomlog_next(struct oomlog_ctx *c, struct oomlog_report *r)
 	}
 	if (!open)
 		return 0;
+	/* A Mem-info dump alone (SysRq-m, show_mem) is not a report: look on. */
+	if (!(r->have & (OOMLOG_H_REQUEST | OOMLOG_H_KILLED | OOMLOG_H_CHOSEN | OOMLOG_H_PANIC |
+			 OOMLOG_H_NOKILLABLE | OOMLOG_H_CONSTRAINT | OOMLOG_H_MEMCG)))
+		return c->pos >= c->len ? 0 : -1;
 	finish(r);
 	return 1;
+}
+
+int oomlog_next(struct oomlog_ctx *c, struct oomlog_report *r)
+{
+	int rc;
+
+	while ((rc = next_once(c, r)) < 0)
+		;
+	return rc;
 }
