@@ -18,6 +18,7 @@ static const size_t sizes[] = { 0, 1, 7, 8, 15, 16, 17, 31, 100, 1000, 4095, 409
 #define NSIZES (sizeof sizes / sizeof sizes[0])
 
 enum { PM, AA, MA, NFN };
+static long nblocks;
 static const char *fname[] = { "posix_memalign", "aligned_alloc", "memalign" };
 
 static void *get(int fn, size_t a, size_t n)
@@ -77,6 +78,7 @@ static void sweep(int fn, size_t a)
 			pat_fill((char *)q + sizes[s] - 64, 64, (unsigned)k);
 		}
 		k++;
+		nblocks++;
 	}
 	for (int i = 0; i < k; i++) {
 		size_t m = n[i];
@@ -165,5 +167,6 @@ int main(void)
 		}
 		free(p);
 	}
+	printf("%ld aligned blocks checked\n", nblocks);
 	return check_done("alignment");
 }
