@@ -1085,6 +1085,14 @@ static void report_reset(struct oomlog_report *r)
 	r->page_kb = 4;
 }
 
+/* A Mem-info summary line ("free:1995964 free_pcp:0 free_cma:129151"): a
+ * fragment may begin there. */
+static int summary_line(const char *s)
+{
+	return starts(s, "free:") || starts(s, "active_anon:") || starts(s, "Active_anon:") ||
+	       starts(s, "active_file:") || starts(s, "mapped:") || starts(s, "slab_reclaimable:");
+}
+
 /* Does this line open a report when none is open? */
 static int opens(const char *s)
 {
@@ -1126,11 +1134,12 @@ static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 			continue;
 		}
 		if (!open) {
-			if (!opens(s))
+			if (!opens(s) && !is_zone_line(s) && !summary_line(s))
 				continue;
 			open = 1;
 			in_trace = 1;
-			by_meminfo = starts(s, "Mem-");
+			by_meminfo = !is_start(s) && (starts(s, "Mem-") || is_zone_line(s) ||
+						      summary_line(s));
 			r->start_off = line_start;
 			r->start_line = line_no;
 			if (c->release[0])
@@ -1146,7 +1155,9 @@ static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 			r->start_line = line_no;
 			if (c->release[0])
 				parse_release(r, c->release);
-		} else if (is_start(s) && (r->have & OOMLOG_H_REQUEST)) {
+		} else if (is_start(s) && (r->have & OOMLOG_H_REQUEST) &&
+			   (r->have & ~(uint32_t)(OOMLOG_H_REQUEST | OOMLOG_H_ORDER | OOMLOG_H_GFP |
+					OOMLOG_H_GFP_NAMES | OOMLOG_H_RELEASE))) {
 			/* The next report begins: give this line back. */
 			c->pos = save_pos;
 			c->lineno = save_no;
@@ -1305,7 +1316,7 @@ static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 		return 0;
 	/* A Mem-info dump alone (SysRq-m, show_mem) is not a report: look on. */
 	if (!(r->have & (OOMLOG_H_REQUEST | OOMLOG_H_KILLED | OOMLOG_H_CHOSEN | OOMLOG_H_PANIC |
-			 OOMLOG_H_NOKILLABLE | OOMLOG_H_CONSTRAINT | OOMLOG_H_MEMCG)))
+			 OOMLOG_H_NOKILLABLE | OOMLOG_H_CONSTRAINT | OOMLOG_H_MEMCG | OOMLOG_H_ZONES)))
 		return c->pos >= c->len ? 0 : -1;
 	finish(r);
 	return 1;

@@ -722,6 +722,8 @@ static void print_report(const char *fname, int idx, int total, struct oomlog_re
 	if (!as_json) {
 		printf("=== %s, report %d: %s (lines %u-%u) ===\n", fname, idx,
 		       r->kind == OOMLOG_KIND_ALLOC_FAIL ? "page allocation failure" :
+		       !(r->have & (OOMLOG_H_REQUEST | OOMLOG_H_KILLED | OOMLOG_H_CHOSEN)) ?
+		       "memory report without its request or kill lines" :
 		       (r->have & OOMLOG_H_MEMCG) ? "memory cgroup OOM kill" : "OOM kill",
 		       r->start_line, r->end_line);
 		printf("Kernel: %s; watermark rules %s (%s)\n",
