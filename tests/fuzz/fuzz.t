@@ -1,0 +1,14 @@
+# fuzz.t: builds the kmem parser fuzzers with clang (libFuzzer + ASan + UBSan)
+# and fuzzes each for about 10 s. Skips (77) when clang or libFuzzer is missing.
+cd "${FG_TOP:-$(dirname "$0")/../..}" || exit 2
+command -v ${CLANG:-clang} >/dev/null 2>&1 || { echo "skip: clang not installed"; exit 77; }
+printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' > "${TMPDIR:-/tmp}/fg_fuzz_probe.c"
+${CLANG:-clang} -fsanitize=fuzzer -o "${TMPDIR:-/tmp}/fg_fuzz_probe" "${TMPDIR:-/tmp}/fg_fuzz_probe.c" >/dev/null 2>&1 || {
+  echo "skip: clang cannot link -fsanitize=fuzzer (libFuzzer missing)"; exit 77; }
+rm -f "${TMPDIR:-/tmp}/fg_fuzz_probe" "${TMPDIR:-/tmp}/fg_fuzz_probe.c"
+bins=""
+for f in tests/fuzz/fuzz_*.c; do
+  n=$(basename "$f" .c); bins="$bins build/fuzz/$n"
+done
+make -s $bins || { echo "fuzzer build failed"; exit 1; }
+sh tests/fuzz/run.sh "${FG_FUZZ_SECONDS:-10}"

@@ -1,0 +1,53 @@
+#!/bin/sh
+# Runs every fuzzer found in build/fuzz/ for SECONDS each (default 20), with a
+# corpus seeded from tests/data (captured /proc trees and OOM logs), and keeps
+# the grown corpus in build/fuzz/corpus/NAME. Builds nothing (`make fuzz`
+# does). Exit 1 when a fuzzer finds a crash (its artifact path is printed).
+# Usage: sh tests/fuzz/run.sh [SECONDS] [NAME-PATTERN]
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 2
+secs=${1:-20}
+pat=${2:-}
+B=${B:-build}
+# UBSan reports are findings too: stop on the first one.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+found=0; failed=""
+for bin in "$B"/fuzz/fuzz_*; do
+  [ -x "$bin" ] && [ -f "$bin" ] || continue
+  name=${bin##*/}
+  case "$name" in *"$pat"*) ;; *) continue ;; esac
+  found=$((found+1))
+  corpus="$B/fuzz/corpus/$name"; seeds="$B/fuzz/seeds/$name"
+  mkdir -p "$corpus" "$seeds" "$B/fuzz/artifacts"
+  # Seeds: every file of the matching kind in the captured trees, plus logs.
+  kind=${name#fuzz_}
+  for f in tests/data/proc/*/"$kind"; do
+    [ -f "$f" ] && cp "$f" "$seeds/$(echo "$f" | tr '/' '_')"
+  done
+  if [ "$kind" = kmemtree ]; then
+    for d in tests/data/proc/*/; do
+      t="$seeds/$(basename "$d")"
+      { cat "$d/zoneinfo"; printf '\0'; cat "$d/buddyinfo"; printf '\0'
+        [ -f "$d/pagetypeinfo" ] && cat "$d/pagetypeinfo"; } > "$t" 2>/dev/null
+    done
+  fi
+  for f in tests/data/oom/*.log tests/data/oom/*.txt; do
+    [ -f "$f" ] && head -c 4096 "$f" > "$seeds/oom_$(basename "$f")"
+  done
+  log="$B/fuzz/$name.log"
+  echo "fuzz: $name for ${secs}s"
+  "$bin" -max_total_time="$secs" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$B/fuzz/artifacts/$name-" -print_final_stats=1 \
+    "$corpus" "$seeds" >"$log" 2>&1
+  rc=$?
+  grep -E '^stat::number_of_executed_units|^stat::new_units_added' "$log" | \
+    sed "s/^/  $name /"
+  if [ $rc -ne 0 ]; then
+    failed="$failed $name"
+    echo "fuzz: $name FAILED (exit $rc); see $log"
+    grep -E 'ERROR|SUMMARY|artifact' "$log" | head -5
+  fi
+done
+[ $found -gt 0 ] || { echo "fuzz: no fuzzers in $B/fuzz (run make fuzz)"; exit 2; }
+[ -z "$failed" ] || { echo "fuzz: failures:$failed"; exit 1; }
+echo "fuzz: $found fuzzers clean"
