@@ -2,7 +2,10 @@
  * them as a whole (MADV_POPULATE_WRITE, else touching each page; never
  * MAP_POPULATE, which hides failure), hands out runs of span pages, and gives
  * memory back in whole chunks first: empty chunks beyond RETAIN are unmapped
- * RELEASE_MS after they emptied; free pages inside used chunks only on trim.
+ * RELEASE_MS after they emptied. Free pages inside used chunks go back on
+ * trim, after an idle time, and when a chunk has stayed at least 3/4 free
+ * for RELEASE_MS (its huge page is mostly wasted already, and a few long-
+ * lived spans must not pin whole chunks).
  * Invariant: every chunk is on exactly one of avail (some free pages), empty
  * (all free) or no list (full), and the registry knows every mapped chunk. */
 #include <errno.h>
@@ -225,6 +228,8 @@ struct span *arena_span_alloc(unsigned n)
 		arena_first(c)[i] = (uint16_t)at;
 	}
 	c->nfree -= n;
+	c->changed_ms = arena_last_activity_ms;
+	c->released_all = 0;
 	if (c->nfree)
 		list_insert(&avail, c, 1);
 	/* Pages given back by a trim are faulted in again as one range. */
@@ -263,6 +268,8 @@ void arena_span_free(struct span *s, unsigned n)
 	for (unsigned i = at; i < at + n; i++)
 		c->used[i / 64] &= ~(1ull << (i % 64));
 	c->nfree += n;
+	c->changed_ms = arena_last_activity_ms;
+	c->released_all = 0;
 	chunk_unlist(c);
 	if (c->nfree == c->npages - c->hdr_pages) {
 		c->empty_since_ms = arena_last_activity_ms;
@@ -284,6 +291,39 @@ void arena_span_free(struct span *s, unsigned n)
 	lock_give(&alock);
 }
 
+void arena_mark_split(const void *p)
+{
+	struct chunk *c = arena_chunk_of(p);
+	if (g.thp_advise && !__atomic_exchange_n(&c->split, 1, __ATOMIC_RELAXED))
+		os_madvise(c, g.chunk, MADV_NOHUGEPAGE);
+}
+
+/* Gives back the free, still resident pages of c. Returns bytes. */
+static uint64_t chunk_drop_free(struct chunk *c)
+{
+	uint64_t dropped = 0;
+	unsigned r0 = 0, rn = 0;
+	for (unsigned i = c->hdr_pages; i <= c->npages; i++) {
+		if (i < c->npages && !bit(c->used, i) && !bit(c->released, i)) {
+			if (!rn)
+				r0 = i;
+			rn++;
+			c->released[i / 64] |= 1ull << (i % 64);
+			continue;
+		}
+		if (rn) {
+			size_t len = (size_t)rn << g.unit_shift;
+			arena_mark_split(c);
+			os_madvise((char *)c + ((size_t)r0 << g.unit_shift), len, MADV_DONTNEED);
+			dropped += len;
+		}
+		rn = 0;
+	}
+	return dropped;
+}
+
+static int mostly_free(const struct chunk *c) { return c->nfree * 4 >= c->npages * 3; }
+
 int arena_tick(uint64_t now)
 {
 	int more;
@@ -299,7 +339,19 @@ int arena_tick(uint64_t now)
 		chunk_unmap(v);
 	}
 	more = surplus_chunks() != 0;
+	uint64_t dropped = 0;
+	for (struct chunk *c = avail; c; c = c->next) {
+		if (!mostly_free(c) || c->released_all)
+			continue;
+		if (now - c->changed_ms >= g.conf.release_ms) {
+			dropped += chunk_drop_free(c);
+			c->released_all = 1;
+		} else {
+			more = 1;
+		}
+	}
 	lock_give(&alock);
+	CTR_ADD(bytes_released, dropped);
 	return more;
 }
 
@@ -315,24 +367,8 @@ uint64_t arena_trim(int all)
 		chunk_unmap(v);
 		given += g.chunk;
 	}
-	for (struct chunk *c = avail; c; c = c->next) {
-		unsigned r0 = 0, rn = 0;
-		for (unsigned i = c->hdr_pages; i <= c->npages; i++) {
-			if (i < c->npages && !bit(c->used, i) && !bit(c->released, i)) {
-				if (!rn)
-					r0 = i;
-				rn++;
-				c->released[i / 64] |= 1ull << (i % 64);
-				continue;
-			}
-			if (rn) {
-				size_t len = (size_t)rn << g.unit_shift;
-				os_madvise((char *)c + ((size_t)r0 << g.unit_shift), len, MADV_DONTNEED);
-				dropped += len;
-			}
-			rn = 0;
-		}
-	}
+	for (struct chunk *c = avail; c; c = c->next)
+		dropped += chunk_drop_free(c);
 	lock_give(&alock);
 	CTR_ADD(bytes_released, dropped);
 	return given + dropped;

@@ -32,8 +32,11 @@ struct chunk {
 	uint32_t nfree;            /* free span pages */
 	struct chunk *next, *prev; /* avail list (some free pages) or empty list */
 	uint64_t empty_since_ms;
+	uint64_t changed_ms;       /* last span traffic */
 	uint8_t list;              /* which list: 0 none (full), 1 avail, 2 empty */
 	uint8_t reserve;           /* from the startup reserve: never unmapped */
+	uint8_t released_all;      /* every free page already given back */
+	uint8_t split;             /* pages given back: MADV_NOHUGEPAGE set */
 	uint64_t used[ARENA_NW];   /* span pages in use (page 0 always) */
 	uint64_t released[ARENA_NW]; /* span pages given back with MADV_DONTNEED */
 	/* then: uint16_t first[npages] (page -> first page of its span), and
@@ -83,6 +86,10 @@ int arena_populate(void *p, size_t len);
 /* Map len bytes aligned to align (a power of two >= OS page). NULL on failure. */
 void *arena_map_aligned(size_t len, size_t align);
 
+/* After pages of the chunk holding p were given back: stop khugepaged from
+ * collapsing the holes back into a huge page (it fills up to 511 missing
+ * pages of a range by default). Idempotent; call with or without the lock. */
+void arena_mark_split(const void *p);
 void arena_lock_all(void);
 void arena_unlock_all(void);
 void arena_reset_locks(void);

@@ -11,16 +11,23 @@
 
 static int started;  /* 0 no, 1 starting or running */
 static int seq;      /* futex word: bumped by kicks */
-static int armed;    /* the thread will wake by itself */
+static int armed;    /* the thread will wake by itself ... */
+static uint64_t deadline_ms; /* ... at this time */
 
 #define TICK_MS 100u
+
+static unsigned tick_ms(void)
+{
+	return g.conf.release_ms / 4 > TICK_MS ? (unsigned)(g.conf.release_ms / 4) : TICK_MS;
+}
 
 static unsigned work(uint64_t now)
 {
 	unsigned wait = 0;
+	front_drop_spares();
 	int more = arena_tick(now) | large_tick(now);
 	if (more)
-		wait = g.conf.release_ms / 4 > TICK_MS ? (unsigned)(g.conf.release_ms / 4) : TICK_MS;
+		wait = tick_ms();
 	if (g.conf.trim_idle_ms && __atomic_load_n(&front_dirty_bytes, __ATOMIC_RELAXED) >= (1u << 20)) {
 		uint64_t last = front_last_activity_ms > arena_last_activity_ms ?
 					front_last_activity_ms : arena_last_activity_ms;
@@ -52,6 +59,7 @@ static void *bg_main(void *arg)
 				continue;
 			}
 		}
+		__atomic_store_n(&deadline_ms, os_now_ms() + wait, __ATOMIC_RELAXED);
 		__atomic_store_n(&armed, 1, __ATOMIC_RELEASE);
 		os_futex_wait(&seq, s, wait);
 	}
@@ -83,7 +91,11 @@ void bg_kick(void)
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return;
 	}
-	if (!__atomic_load_n(&armed, __ATOMIC_ACQUIRE)) {
+	/* Wake the thread if it sleeps with no deadline, or with one later
+	 * than a release would be due; otherwise it will look soon enough. */
+	if (!__atomic_load_n(&armed, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&deadline_ms, __ATOMIC_RELAXED) > os_now_ms() + tick_ms()) {
+		__atomic_store_n(&deadline_ms, 0, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&seq, 1, __ATOMIC_RELEASE);
 		os_futex_wake(&seq, 1);
 	}

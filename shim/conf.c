@@ -21,7 +21,7 @@ const struct conf_opt conf_opts[] = {
 	    "bytes pre-faulted at start and served first; never returned"),
 	OPT("RETAIN", CONF_SIZE, retain, "4M", 0, 64 * GiB,
 	    "bytes of empty chunks kept for reuse instead of returned to the kernel"),
-	OPT("RELEASE_MS", CONF_UINT, release_ms, "1000", 0, 3600000,
+	OPT("RELEASE_MS", CONF_UINT, release_ms, "500", 0, 3600000,
 	    "empty chunks beyond RETAIN go back to the kernel after this many ms"),
 	OPT("TRIM_IDLE_MS", CONF_UINT, trim_idle_ms, "3000", 0, 3600000,
 	    "free pages inside partly used chunks go back after the heap was idle this long (0: only on malloc_trim)"),

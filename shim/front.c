@@ -342,12 +342,29 @@ static uint64_t span_trim(struct span *s)
 			continue;
 		}
 		if (rn) {
+			arena_mark_split(s->base);
 			os_madvise(s->base + r0 * pg, rn * pg, MADV_DONTNEED);
 			given += rn * pg;
 		}
 		rn = 0;
 	}
 	return given;
+}
+
+void front_drop_spares(void)
+{
+	for (unsigned c = 0; c < SC_NCLASS; c++) {
+		struct bin *b = &bins[c];
+		if (!__atomic_load_n(&b->spare, __ATOMIC_RELAXED))
+			continue;
+		lock_take(&b->lock);
+		if (b->spare) {
+			arena_span_free(b->spare, sc_info[c].npages);
+			b->spare = NULL;
+			b->nspans--;
+		}
+		lock_give(&b->lock);
+	}
 }
 
 uint64_t front_trim(void)

@@ -89,6 +89,9 @@ void front_flush_self(void);
 /* Gives back free pages inside spans (MADV_DONTNEED) and each bin's spare
  * span. Returns bytes given back. Takes each bin lock in turn. */
 uint64_t front_trim(void);
+/* Returns each bin's spare empty span to the arena, so that a spare never
+ * pins an otherwise empty chunk. Takes each bin lock in turn. */
+void front_drop_spares(void);
 /* Bytes held by live objects (including thread caches) and bytes freed to
  * the bins since the last trim. */
 uint64_t front_live_bytes(void);

@@ -255,12 +255,32 @@ static uint8_t usable_lists(const struct kmem_request *req)
 	return m;
 }
 
+/* Saturating arithmetic: parsed text may hold any 64-bit value, and a verdict
+ * must never overflow (the comparisons stay right at the extremes). */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+static int64_t sat_sub(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return b < 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 static void decide(struct kmem_verdict *out, enum kmem_rule rule, int64_t lhs, int64_t rhs)
 {
 	out->rule = rule;
 	out->lhs = lhs;
 	out->rhs = rhs;
-	out->margin = lhs - rhs;
+	out->margin = sat_sub(lhs, rhs);
 	out->granted = lhs > rhs;
 }
 
@@ -285,9 +305,9 @@ static void block_check(const struct kmem_zone *z, const struct kmem_request *re
 		if (counts) {
 			for (int t = 0; t < KMEM_MT_COUNT; t++)
 				if (lists & MT_BIT(t))
-					blocks += z->nr_free_mt[t][o];
+					blocks = sat_add(blocks, z->nr_free_mt[t][o]);
 		} else {
-			blocks += z->nr_free[o];
+			blocks = sat_add(blocks, z->nr_free[o]);
 		}
 	}
 	/* Counts are sampled apart from the masks: keep "a usable block exists". */
@@ -301,14 +321,16 @@ static void order_loop(const struct kmem_zone *z, const struct kmem_request *req
 {
 	/* Up to 4.3 the loop starts from free minus 2^order - 1 only: 3.7+ kept
 	 * free CMA pages in it (they were subtracted in the order-0 test alone). */
-	int64_t fp = z->free - out->order_excluded;
+	int64_t fp = sat_sub(z->free, out->order_excluded);
 
 	for (int o = 0; o < req->order; o++) {
 		int64_t nr = o < z->norders ? z->nr_free[o] : 0;
 
 		if (nr > (INT64_MAX >> 14))
 			nr = INT64_MAX >> 14;
-		fp -= nr << o;
+		if (nr < -(INT64_MAX >> 14))
+			nr = -(INT64_MAX >> 14);
+		fp = sat_sub(fp, nr * ((int64_t)1 << o));
 		min >>= 1;
 		out->loop_order = o + 1;
 		decide(out, KMEM_RULE_ORDER_LOOP, fp, min);
@@ -372,12 +394,12 @@ int kmem_zone_verdict(const struct kmem_zone *z, const struct kmem_request *req,
 		if (!(z->known & KMEM_ZK_HIGHATOMIC))
 			out->missing |= KMEM_ZK_HIGHATOMIC;
 	}
-	out->usable_free = z->free - out->order_excluded - out->cma_excluded -
-			   out->highatomic_excluded;
+	out->usable_free = sat_sub(sat_sub(sat_sub(z->free, out->order_excluded),
+					   out->cma_excluded), out->highatomic_excluded);
 	for (int o = req->order; o < KMEM_MAX_ORDERS && o < z->norders; o++)
-		out->suitable_blocks += z->nr_free[o];
+		out->suitable_blocks = sat_add(out->suitable_blocks, z->nr_free[o]);
 
-	decide(out, KMEM_RULE_ORDER0, out->usable_free, min + reserve);
+	decide(out, KMEM_RULE_ORDER0, out->usable_free, sat_add(min, reserve));
 	if (!out->granted || req->order == 0)
 		return 0;
 	if (!(z->known & KMEM_ZK_BUDDY)) {
