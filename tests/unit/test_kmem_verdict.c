@@ -421,8 +421,38 @@ static void test_zone_helpers(void)
 	CHECK_EQ(zs[2].idx, 0); /* node 1 Normal */
 }
 
+/* Parsed text may hold any 64-bit number: the arithmetic saturates. */
+static void test_extremes(void)
+{
+	static const int64_t nr[11] = { INT64_MAX, INT64_MAX, -INT64_MAX, INT64_MAX };
+	static const int64_t p[2] = { INT64_MAX, INT64_MAX };
+	struct kmem_zone z = zone("Normal", 0, -INT64_MAX, 0);
+	struct kmem_request r;
+	struct kmem_verdict v;
+
+	z.min = INT64_MAX;
+	buddy(&z, nr, 11);
+	protect(&z, p, 2);
+	z.free_cma = -INT64_MAX;
+	z.known |= KMEM_ZK_FREE_CMA;
+	for (int o = 0; o < 4; o++)
+		for (int e = 0; e < 2; e++) {
+			kmem_request_for(&r, KMEM_REQ_PAGETABLE, KMEM_ARCH_X86_64, 0);
+			r.order = o;
+			r.classzone_idx = 1;
+			CHECK_EQ(kmem_zone_verdict(&z, &r, (enum kmem_era)e, KMEM_WMARK_MIN, &v), 0);
+			CHECK(!v.granted);
+			z.free = INT64_MAX;
+			z.min = -INT64_MAX;
+			CHECK_EQ(kmem_zone_verdict(&z, &r, (enum kmem_era)e, KMEM_WMARK_MIN, &v), 0);
+			z.free = -INT64_MAX;
+			z.min = INT64_MAX;
+		}
+}
+
 int main(void)
 {
+	test_extremes();
 	test_seed000();
 	test_seed001();
 	test_equality();
