@@ -151,6 +151,39 @@ static void test_calloc(void)
 	}
 }
 
+/* The dirty tail a shrinking realloc leaves behind, handed out again by
+ * calloc, must be zero too. */
+static void test_calloc_after_shrink(void)
+{
+	static const size_t from[] = { 4096, 100000, 1 << 20, 8 << 20, 40 << 20 };
+	for (size_t f = 0; f < sizeof from / sizeof from[0]; f++) {
+		for (int r = 0; r < 4; r++) {
+			size_t n = from[f], to = n / 8 + 1;
+			unsigned char *p = malloc(n);
+			if (!p)
+				FATAL("malloc(%zu)", n);
+			memset(p, 0xAA, n);
+			unsigned char *q = realloc(p, to);
+			CHECK(q != NULL);
+			void *c[8];
+			for (int i = 0; i < 8; i++) {
+				size_t m = (n - to) / 8 + (size_t)i * 16;
+				unsigned char *z = calloc(1, m);
+				CHECK(z != NULL);
+				size_t j;
+				for (j = 0; z && j < m && z[j] == 0; j++)
+					;
+				CHECKF(!z || j == m, "calloc(1, %zu) after realloc(%zu -> %zu): "
+				       "byte %zu is %#x", m, n, to, j, z[j]);
+				c[i] = z;
+			}
+			for (int i = 0; i < 8; i++)
+				free(c[i]);
+			free(q);
+		}
+	}
+}
+
 static void test_realloc(void)
 {
 	/* realloc(NULL, n) is malloc(n). */
@@ -553,8 +586,12 @@ static void test_free_variants(void)
 	 * cfree@GLIBC_2.2.5 binds to the first definition in search order that
 	 * is unversioned or of that version, i.e. the preloaded one; dlsym
 	 * follows the same order. (dlvsym is stricter than the loader's own
-	 * binding: it skips unversioned definitions, so it would name glibc's.) */
+	 * binding: it skips unversioned definitions, so it would name glibc's.)
+	 * Without a preloaded definition dlsym finds nothing (the compat symbol
+	 * is hidden from unversioned lookups) and dlvsym names glibc's own. */
 	cfree_fn cf = (cfree_fn)dlsym(RTLD_DEFAULT, "cfree");
+	if (!cf)
+		cf = (cfree_fn)dlvsym(RTLD_DEFAULT, "cfree", "GLIBC_2.2.5");
 	if (cf) {
 		for (int i = 0; i < 20000; i++) {
 			void *p = malloc((size_t)(i % 50) * 40 + 1);
@@ -769,6 +806,7 @@ int main(void)
 	       under_shim() ? "under the shim" : "no shim");
 	test_malloc();
 	test_calloc();
+	test_calloc_after_shrink();
 	test_realloc();
 	test_posix_memalign();
 	test_aligned_alloc();
