@@ -19,6 +19,9 @@
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
 
 static struct lock alock = LOCK_INIT;
 static struct chunk *avail;   /* sorted by address: lowest first, for density */
@@ -109,26 +112,30 @@ static void chunk_unlist(struct chunk *c)
 	}
 }
 
-/* The process's first chunk is a starter: only STARTER_BYTES of its slot
- * are used, without huge pages, each span faulted in when it is handed out.
- * A small program (ls, sh) then pays tens of KiB, not a 2 MiB huge page;
- * a growing one pays at most 256 extra faults before real chunks take over. */
-#define STARTER_BYTES (1u << 20)
+/* The process's first chunk is a starter: no huge page at first, each span
+ * faulted in when it is handed out, so a small program (ls, sh) pays tens of
+ * KiB instead of a 2 MiB huge page. Once STARTER_LAZY bytes of it are in
+ * use the program is not small: the chunk is collapsed into a huge page
+ * (MADV_COLLAPSE, 6.1+; no faults) and later chunks are pre-faulted whole.
+ * A growing program pays at most STARTER_LAZY / 4 KiB extra faults. */
+#define STARTER_LAZY (1u << 20)
 static int starter_done;
+static struct chunk *starter;
+static size_t starter_faulted;
 
 /* Maps, advises and pre-faults a new chunk. Called without the lock. */
 static struct chunk *chunk_new(int reserve)
 {
-	int starter = !reserve && !__atomic_exchange_n(&starter_done, 1, __ATOMIC_RELAXED);
+	int first = !reserve && !__atomic_exchange_n(&starter_done, 1, __ATOMIC_RELAXED);
 	struct chunk *c = arena_map_aligned(g.chunk, g.chunk);
 	if (!c)
 		goto fail;
-	if (g.thp_advise && !starter)
+	if (g.thp_advise && !first)
 		os_madvise(c, g.chunk, MADV_HUGEPAGE);
 	else if (g.pmd)
 		os_madvise(c, g.chunk, MADV_NOHUGEPAGE);
-	c->npages = (uint32_t)((starter ? STARTER_BYTES : g.chunk) >> g.unit_shift);
-	if (arena_populate(c, starter ? g.unit : g.chunk) < 0) {
+	c->npages = (uint32_t)(g.chunk >> g.unit_shift);
+	if (arena_populate(c, first ? g.unit : g.chunk) < 0) {
 		os_unmap(c, g.chunk);
 		goto fail;
 	}
@@ -137,9 +144,11 @@ static struct chunk *chunk_new(int reserve)
 	c->nfree = c->npages - c->hdr_pages;
 	for (unsigned i = 0; i < c->hdr_pages; i++)
 		c->used[i / 64] |= 1ull << (i % 64);
-	if (starter) /* pages not faulted yet count as released */
+	if (first) { /* pages not faulted yet count as released */
 		for (unsigned i = c->hdr_pages; i < c->npages; i++)
 			c->released[i / 64] |= 1ull << (i % 64);
+		__atomic_store_n(&starter, c, __ATOMIC_RELAXED);
+	}
 	c->reserve = (uint8_t)reserve;
 	lock_take(&alock);
 	if (registry_set(c, 1, REG_SMALL, 0) < 0) {
@@ -158,6 +167,8 @@ fail:
 
 static void chunk_unmap(struct chunk *c)
 {
+	if (c == starter)
+		starter = NULL;
 	chunk_unlist(c);
 	registry_set(c, 1, REG_FOREIGN, 0);
 	nchunks--;
@@ -246,7 +257,18 @@ struct span *arena_span_alloc(unsigned n)
 		if (rn && arena_populate((char *)c + ((size_t)r0 << g.unit_shift),
 					 (size_t)rn << g.unit_shift) < 0)
 			ok = -ENOMEM;
+		if (rn && c == starter)
+			starter_faulted += (size_t)rn << g.unit_shift;
 		rn = 0;
+	}
+	if (c == starter && starter_faulted >= STARTER_LAZY) {
+		starter = NULL;
+		if (g.thp_advise && !c->split) {
+			os_madvise(c, g.chunk, MADV_HUGEPAGE);
+			if (os_madvise(c, g.chunk, MADV_COLLAPSE) == 0)
+				for (unsigned i = 0; i < c->npages; i++)
+					c->released[i / 64] &= ~(1ull << (i % 64));
+		}
 	}
 	lock_give(&alock);
 	struct span *s = &arena_desc(c)[at];

@@ -23,6 +23,8 @@ struct span {
 	char *base;                /* the span's memory */
 	uint64_t *bits;            /* 1 = free */
 	uint64_t inl;
+	uint32_t off;              /* object 0 from base (after an in-span bitmap) */
+	uint16_t npages;
 	uint8_t listed;
 } __attribute__((aligned(64)));
 

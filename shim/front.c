@@ -55,23 +55,27 @@ static void nonfull_del(struct bin *b, struct span *s)
 	s->listed = 0;
 }
 
-static struct span *span_new(unsigned c)
+/* A new span for class c; first: the class has no span yet. */
+static struct span *span_new(unsigned c, int first)
 {
 	const struct sc_info *si = &sc_info[c];
-	struct span *s = arena_span_alloc(si->npages);
+	unsigned np = first ? si->npages_first : si->npages;
+	struct span *s = arena_span_alloc(np);
 	if (!s)
 		return NULL;
 	s->cls = c;
-	s->nobj = si->nobj;
-	s->nfree = si->nobj;
+	s->npages = (uint16_t)np;
+	s->nobj = first ? si->nobj_first : si->nobj;
+	s->off = first ? si->off_first : si->off;
+	s->nfree = s->nobj;
 	s->scan = 0;
 	s->listed = 0;
 	s->next = s->prev = NULL;
-	s->bits = si->off ? (uint64_t *)s->base : &s->inl;
-	uint32_t words = (si->nobj + 63) / 64;
+	s->bits = s->off ? (uint64_t *)s->base : &s->inl;
+	uint32_t words = (s->nobj + 63) / 64;
 	memset(s->bits, 0xff, words * 8);
-	if (si->nobj % 64)
-		s->bits[words - 1] = (1ull << (si->nobj % 64)) - 1;
+	if (s->nobj % 64)
+		s->bits[words - 1] = (1ull << (s->nobj % 64)) - 1;
 	return s;
 }
 
@@ -104,7 +108,7 @@ static unsigned bin_take(unsigned c, void **out, unsigned want)
 				b->spare = NULL;
 			} else {
 				lock_give(&b->lock);
-				s = span_new(c);
+				s = span_new(c, b->nspans == 0);
 				lock_take(&b->lock);
 				if (!s)
 					break;
@@ -112,7 +116,7 @@ static unsigned bin_take(unsigned c, void **out, unsigned want)
 			}
 			set_cur(b, s);
 		}
-		char *base = s->base + si->off;
+		char *base = s->base + s->off;
 		uint32_t w = s->scan, words = (s->nobj + 63) / 64;
 		for (; w < words && got < want; w++) {
 			uint64_t bits = s->bits[w];
@@ -152,7 +156,7 @@ static void bin_put(unsigned c, void **ptrs, unsigned k)
 		struct span *s = arena_span_of(ptrs[j]);
 		if (unlikely(s->cls != c))
 			corrupt("free(): pointer does not match its size class (heap corruption)");
-		uintptr_t idx = (((uintptr_t)ptrs[j] - (uintptr_t)s->base - si->off) * si->magic) >> 44;
+		uintptr_t idx = (((uintptr_t)ptrs[j] - (uintptr_t)s->base - s->off) * si->magic) >> 44;
 		uint64_t m = 1ull << (idx % 64);
 		if (unlikely(s->bits[idx / 64] & m))
 			corrupt("free(): double free detected");
@@ -168,7 +172,7 @@ static void bin_put(unsigned c, void **ptrs, unsigned k)
 			if (!b->spare) {
 				b->spare = s;
 			} else {
-				arena_span_free(s, si->npages);
+				arena_span_free(s, s->npages);
 				b->nspans--;
 				kick = 1;
 			}
@@ -317,18 +321,18 @@ void front_free_slow(void *p, struct span *s)
 static uint64_t span_trim(struct span *s)
 {
 	const struct sc_info *si = &sc_info[s->cls];
-	size_t pg = g.os_page, span_bytes = (size_t)si->npages << g.unit_shift;
+	size_t pg = g.os_page, span_bytes = (size_t)s->npages << g.unit_shift, off = s->off;
 	uint64_t given = 0;
 	size_t r0 = 0, rn = 0;
 	/* An in-span bitmap keeps the first page. */
-	for (size_t q = si->off ? 1 : 0; q <= span_bytes / pg; q++) {
+	for (size_t q = off ? 1 : 0; q <= span_bytes / pg; q++) {
 		int freepage = 0;
 		if (q < span_bytes / pg) {
 			size_t lo = q * pg, hi = lo + pg - 1;
 			freepage = 1;
-			if (hi >= si->off) {
-				size_t i0 = lo < si->off ? 0 : (lo - si->off) / si->size;
-				size_t i1 = (hi - si->off) / si->size;
+			if (hi >= off) {
+				size_t i0 = lo < off ? 0 : (lo - off) / si->size;
+				size_t i1 = (hi - off) / si->size;
 				if (i1 >= s->nobj)
 					i1 = s->nobj - 1;
 				for (size_t i = i0; i <= i1 && i < s->nobj && freepage; i++)
@@ -359,7 +363,7 @@ void front_drop_spares(void)
 			continue;
 		lock_take(&b->lock);
 		if (b->spare) {
-			arena_span_free(b->spare, sc_info[c].npages);
+			arena_span_free(b->spare, b->spare->npages);
 			b->spare = NULL;
 			b->nspans--;
 		}
@@ -375,12 +379,12 @@ uint64_t front_trim(void)
 		struct bin *b = &bins[c];
 		lock_take(&b->lock);
 		if (b->spare) {
-			arena_span_free(b->spare, sc_info[c].npages);
+			arena_span_free(b->spare, b->spare->npages);
 			b->spare = NULL;
 			b->nspans--;
 		}
 		if (b->cur && b->cur->nfree == b->cur->nobj) {
-			arena_span_free(b->cur, sc_info[c].npages);
+			arena_span_free(b->cur, b->cur->npages);
 			b->cur = NULL;
 			b->nspans--;
 		}

@@ -31,7 +31,7 @@ extern size_t front_small_max;
 static inline void *front_slot(const struct span *s, const void *p, unsigned c)
 {
 	const struct sc_info *si = &sc_info[c];
-	uintptr_t base = (uintptr_t)s->base + si->off;
+	uintptr_t base = (uintptr_t)s->base + s->off;
 	uintptr_t idx = (((uintptr_t)p - base) * si->magic) >> 44;
 	return (void *)(base + idx * si->size);
 }

@@ -3,7 +3,8 @@
  * objects are tracked by an inline bitmap word, more by a bitmap at the
  * start of the span. Span length is the first that wastes at most 1.5 %,
  * else the least wasteful up to 128 KiB (or one object), so small programs
- * do not pay large spans and page-sized objects waste nothing. */
+ * do not pay large spans and page-sized objects waste nothing; and a
+ * class's first span is smaller still. */
 #include "sizeclass.h"
 
 struct sc_info sc_info[SC_NCLASS];
@@ -56,6 +57,20 @@ int sizeclass_init(size_t unit, unsigned maxpages)
 			if (w * 64 <= bytes) /* <= 1.5 %: good enough, keep it small */
 				break;
 		}
+		/* A class's first span is as small as one object allows, so a
+		 * class used a few times costs a page, not the ideal span. */
+		unsigned one_np = (unsigned)(((uint64_t)size + unit - 1) / unit);
+		if (one_np > maxpages)
+			one_np = maxpages;
+		uint32_t off1 = 0, n1 = fit((uint64_t)one_np * unit, size, &off1);
+		if (!n1 || one_np >= best_np) {
+			one_np = best_np;
+			n1 = best_n;
+			off1 = best_off;
+		}
+		sc_info[c].npages_first = (uint16_t)one_np;
+		sc_info[c].nobj_first = n1;
+		sc_info[c].off_first = off1;
 		sc_info[c].size = size;
 		sc_info[c].npages = (uint16_t)best_np;
 		sc_info[c].nobj = best_n;

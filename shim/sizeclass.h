@@ -16,6 +16,8 @@ struct sc_info {
 	uint16_t tcap;    /* per-thread cache capacity (0: not cached) */
 	uint32_t nobj;    /* objects per span */
 	uint32_t off;     /* offset of object 0 from the span start (after an in-span bitmap) */
+	uint16_t npages_first;  /* the first span of a class: as small as fits one object */
+	uint32_t nobj_first, off_first;
 	uint64_t magic;   /* (x * magic) >> 44 == x / size for x < 2^23 */
 };
 extern struct sc_info sc_info[SC_NCLASS];
