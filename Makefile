@@ -37,6 +37,7 @@ SHIM_SRC  := $(sort $(wildcard shim/*.c))
 TOOL_SRC  := $(sort $(wildcard tools/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 PRE_SRC   := $(sort $(wildcard tests/preload/*.c))
+HELP_SRC  := $(sort $(wildcard tests/helpers/*.c))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 
@@ -45,6 +46,7 @@ CORE_OBJ  := $(CORE_SRC:%.c=$(B)/obj/%.o)
 TOOL_OBJ  := $(TOOL_SRC:%.c=$(B)/obj/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 PRE_BIN   := $(PRE_SRC:tests/preload/%.c=$(B)/tests/preload/%)
+HELP_BIN  := $(HELP_SRC:tests/helpers/%.c=$(B)/tests/helpers/%)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 
@@ -93,6 +95,12 @@ $(B)/tests/preload/%: tests/preload/%.c
 	$(Q)$(CC) -O1 -g -std=gnu11 -D_GNU_SOURCE -Iinclude -fno-builtin -pthread \
 	  -o $@ $< -ldl -lpthread
 
+$(B)/tests/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -O1 -g -std=gnu11 -D_GNU_SOURCE -Iinclude -fno-builtin -pthread \
+	  -o $@ $< -ldl -lpthread
+
 $(B)/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -g -std=gnu11 -D_GNU_SOURCE -pthread -o $@ $< -lm
@@ -111,7 +119,7 @@ $(B)/tests/lib%.so: tests/preload/lib%.c.in
 
 TEST_LIBS := $(patsubst tests/preload/lib%.c.in,$(B)/tests/lib%.so,$(wildcard tests/preload/lib*.c.in))
 
-test: all $(UNIT_BIN) $(PRE_BIN) $(TEST_LIBS) $(BENCH_BIN) check-deps
+test: all $(UNIT_BIN) $(PRE_BIN) $(HELP_BIN) $(TEST_LIBS) $(BENCH_BIN) check-deps
 	@sh tests/run.sh
 
 # Installs what the tests use on Debian (needs root), or says what is missing.
