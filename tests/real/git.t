@@ -13,8 +13,9 @@ git init -q -b main repo
 cd repo
 git config pack.threads 1
 gen() { # round
+  for d in 0 1 2 3 4 5 6 7 8 9 10 11 12; do mkdir -p dir$d; done
   awk -v r="$1" 'BEGIN { for (f = 0; f < 400; f++) {
-    d = "dir" (f % 13); system("mkdir -p " d); out = d "/file" f ".txt"
+    out = "dir" (f % 13) "/file" f ".txt"
     for (l = 0; l < 40 + f % 60; l++) printf "line %d of file %d round %d %s\n", l, f, (l % 7 == 0 ? r : 0), substr("abcdefghijklmnopqrstuvwxyz", 1 + (l * f) % 26), 1 > out
     close(out) } }'
 }
