@@ -54,8 +54,11 @@ LIB       := $(B)/libfragguard.so
 CLI       := $(B)/fragguard
 TOOL_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lm
 
-.PHONY: all test demo deps clean fuzz fuzz-long check-deps bench bench-quick
-all: $(LIB) $(if $(TOOL_SRC),$(CLI))
+.PHONY: all test demo deps clean fuzz fuzz-long check-deps check-build-deps bench bench-quick
+all: check-build-deps $(LIB) $(if $(TOOL_SRC),$(CLI))
+
+check-build-deps:
+	@sh tests/deps.sh build
 
 # Flags are recorded so that a changed flag rebuilds everything.
 $(B)/flags: FORCE
@@ -135,7 +138,7 @@ fuzz: $(FUZZ_BIN)
 fuzz-long: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh 600
 
-demo: all $(B)/bench/seed
+demo: all
 	@sh tools/demo.sh
 
 clean:

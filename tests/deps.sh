@@ -14,16 +14,18 @@ install)
   dpkg -s libunwind-14-dev >/dev/null 2>&1 && apt-get remove -y -qq libunwind-14-dev
   apt-get install -y -qq --no-install-recommends $BUILD $TESTS
   ;;
-check)
+check|build)
+  command -v dpkg >/dev/null 2>&1 || exit 0   # not Debian: let the compiler speak
   miss=""
   for p in $BUILD; do dpkg -s "$p" >/dev/null 2>&1 || miss="$miss $p"; done
   if [ -n "$miss" ]; then
-    echo "fragguard: missing build packages:$miss; run 'sudo make deps'" >&2; exit 1
+    echo "fragguard: missing build packages:$miss; run 'sudo make deps' (or apt-get install them)" >&2; exit 1
   fi
+  [ "$1" = build ] && exit 0
   miss=""
   for p in $TESTS; do dpkg -s "$p" >/dev/null 2>&1 || miss="$miss $p"; done
   [ -n "$miss" ] && echo "note: tests needing$miss will be skipped ('sudo make deps' installs them)" >&2
   exit 0
   ;;
-*) echo "usage: deps.sh install|check" >&2; exit 2 ;;
+*) echo "usage: deps.sh install|check|build" >&2; exit 2 ;;
 esac
