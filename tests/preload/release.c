@@ -9,8 +9,11 @@
  *  - scattered (90 % freed at random): within a few seconds RSS settles at
  *    most 1.1 x what glibc reaches with an explicit malloc_trim(0) on the same
  *    workload (measured here, in a child without the shim).
+ *  - forked: the clustered case again in the child of a fork from a process
+ *    whose allocator was already running (daemons do their work in a forked
+ *    child: whatever gives memory back must work there too).
  * Only meaningful under the shim (glibc keeps such memory): skips otherwise.
- * Usage: release [clustered|scattered|glibc] (no argument: runs all three). */
+ * Usage: release [clustered|scattered|glibc|forked] (no argument: all). */
 #include "check.h"
 #include <fcntl.h>
 #include <malloc.h>
@@ -196,6 +199,31 @@ static int run_scattered(long glibc_kb)
 	return check_done("release scattered");
 }
 
+/* The clustered case in a forked child of a process that already allocated
+ * and released memory. */
+static int run_forked(void)
+{
+	enum { N = 50000 };
+	static void *p[N];
+	for (int i = 0; i < N; i++)
+		if (!(p[i] = malloc(1000)))
+			FATAL("malloc");
+	for (int i = 0; i < N; i++)
+		free(p[i]);
+	sleep_ms(1000);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		FATAL("fork");
+	if (pid == 0) {
+		printf("in a forked child: ");
+		exit(run_clustered());
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
 /* Without the shim: the same workload, then malloc_trim(0); prints the RSS
  * above the baseline. */
 static int run_glibc(void)
@@ -247,6 +275,8 @@ int main(int argc, char **argv)
 		return run_scattered(argc > 2 ? atol(argv[2]) : 0);
 	if (argc > 1 && !strcmp(argv[1], "glibc"))
 		return run_glibc();
+	if (argc > 1 && !strcmp(argv[1], "forked"))
+		return run_forked();
 	if (!under_shim())
 		skip("not under the shim: glibc keeps freed memory until malloc_trim, "
 		     "this is the shim's property");
@@ -266,5 +296,6 @@ int main(int argc, char **argv)
 	int st;
 	waitpid(pid, &st, 0);
 	CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "scattered run failed");
+	CHECKF(child("forked", 1, NULL) == 0, "clustered run in a forked child failed");
 	return check_done("release");
 }
