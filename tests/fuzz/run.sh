@@ -40,12 +40,12 @@ for bin in "$B"/fuzz/fuzz_*; do
     -artifact_prefix="$B/fuzz/artifacts/$name-" -print_final_stats=1 \
     "$corpus" "$seeds" >"$log" 2>&1
   rc=$?
-  grep -E '^stat::number_of_executed_units|^stat::new_units_added' "$log" | \
+  grep -aE '^stat::number_of_executed_units|^stat::new_units_added' "$log" | \
     sed "s/^/  $name /"
   if [ $rc -ne 0 ]; then
     failed="$failed $name"
     echo "fuzz: $name FAILED (exit $rc); see $log"
-    grep -E 'ERROR|SUMMARY|artifact' "$log" | head -5
+    grep -aE 'ERROR|SUMMARY|artifact' "$log" | head -5
   fi
 done
 [ $found -gt 0 ] || { echo "fuzz: no fuzzers in $B/fuzz (run make fuzz)"; exit 2; }
