@@ -134,7 +134,7 @@ static unsigned bin_take(unsigned c, void **out, unsigned want)
 	}
 	b->live += (uint64_t)got * si->size;
 	lock_give(&b->lock);
-	front_last_activity_ms = os_now_ms();
+	__atomic_store_n(&front_last_activity_ms, os_now_ms(), __ATOMIC_RELAXED);
 	return got;
 }
 
@@ -182,7 +182,7 @@ static void bin_put(unsigned c, void **ptrs, unsigned k)
 	}
 	b->live -= (uint64_t)k * si->size;
 	lock_give(&b->lock);
-	front_last_activity_ms = os_now_ms();
+	__atomic_store_n(&front_last_activity_ms, os_now_ms(), __ATOMIC_RELAXED);
 	uint64_t d = __atomic_add_fetch(&front_dirty_bytes, (uint64_t)k * si->size, __ATOMIC_RELAXED);
 	if (kick || (d >= TRIM_DIRTY_MIN && d - (uint64_t)k * si->size < TRIM_DIRTY_MIN))
 		bg_kick();
