@@ -14,11 +14,16 @@ peak() { # with|without CMD...
   best=
   for i in 1 2 3 4 5; do
     if [ "$mode" = with ]; then
-      kb=$(/usr/bin/time -f %M env LD_PRELOAD="$so" "$@" 2>&1 >/dev/null | tail -n 1)
+      r=$(/usr/bin/time -f '%x %M' env LD_PRELOAD="$so" "$@" 2>&1 >/dev/null | tail -n 1)
     else
-      kb=$(/usr/bin/time -f %M env -u LD_PRELOAD "$@" 2>&1 >/dev/null | tail -n 1)
+      r=$(/usr/bin/time -f '%x %M' env -u LD_PRELOAD "$@" 2>&1 >/dev/null | tail -n 1)
     fi
-    case "$kb" in ''|*[!0-9]*) echo "FAIL: cannot measure $*: $kb" >&2; echo 999999; return ;; esac
+    # A run that failed (the shim did not load, ...) measures nothing.
+    case "$r" in
+    "0 "*) kb=${r#0 } ;;
+    *) echo "error: exit status and peak RSS: $r"; return ;;
+    esac
+    case "$kb" in ''|*[!0-9]*) echo "error: cannot parse: $r"; return ;; esac
     if [ -z "$best" ] || [ "$kb" -lt "$best" ]; then best=$kb; fi
   done
   echo "$best"
@@ -29,6 +34,9 @@ check() { # NAME CMD...
   name=$1; shift
   a=$(peak without "$@")
   b=$(peak with "$@")
+  case "$a$b" in *error*)
+    echo "FAIL $name: did not run cleanly; without the shim: $a; with: $b"; rc=1; return ;;
+  esac
   d=$((b - a))
   if [ $d -le $limit ]; then
     echo "$name: peak RSS $a KiB, with the shim $b KiB (+$d KiB, limit +$limit)"
