@@ -16,14 +16,18 @@ install)
   ;;
 check|build)
   command -v dpkg >/dev/null 2>&1 || exit 0   # not Debian: let the compiler speak
+  # With foreign architectures added (cross builds), a package installed for
+  # two of them is ambiguous without ":arch".
+  arch=$(dpkg --print-architecture)
+  have() { dpkg -s "$1" >/dev/null 2>&1 || dpkg -s "$1:$arch" >/dev/null 2>&1; }
   miss=""
-  for p in $BUILD; do dpkg -s "$p" >/dev/null 2>&1 || miss="$miss $p"; done
+  for p in $BUILD; do have "$p" || miss="$miss $p"; done
   if [ -n "$miss" ]; then
     echo "fragguard: missing build packages:$miss; run 'sudo make deps' (or apt-get install them)" >&2; exit 1
   fi
   [ "$1" = build ] && exit 0
   miss=""
-  for p in $TESTS; do dpkg -s "$p" >/dev/null 2>&1 || miss="$miss $p"; done
+  for p in $TESTS; do have "$p" || miss="$miss $p"; done
   [ -n "$miss" ] && echo "note: tests needing$miss will be skipped ('sudo make deps' installs them)" >&2
   exit 0
   ;;
