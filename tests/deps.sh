@@ -5,29 +5,29 @@
 BUILD="build-essential pkg-config libunwind-dev libjansson-dev clang"
 TESTS="python3 perl sqlite3 git memcached curl busybox-static cpio qemu-system-x86 \
 libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4 time"
+# installed PKG: true if any architecture's instance of PKG is installed
+# (dpkg -s refuses names that several architectures installed).
+installed() { dpkg-query -W -f='${db:Status-Abbrev}\n' "$1" 2>/dev/null | grep -q '^ii'; }
+
 case "$1" in
 install)
   if [ "$(id -u)" != 0 ]; then echo "deps: run as root: sudo make deps" >&2; exit 1; fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq || exit 1
   # The base image may carry LLVM's libunwind-14-dev, which conflicts.
-  dpkg -s libunwind-14-dev >/dev/null 2>&1 && apt-get remove -y -qq libunwind-14-dev
+  installed libunwind-14-dev && apt-get remove -y -qq libunwind-14-dev
   apt-get install -y -qq --no-install-recommends $BUILD $TESTS
   ;;
 check|build)
   command -v dpkg >/dev/null 2>&1 || exit 0   # not Debian: let the compiler speak
-  # With foreign architectures added (cross builds), a package installed for
-  # two of them is ambiguous without ":arch".
-  arch=$(dpkg --print-architecture)
-  have() { dpkg -s "$1" >/dev/null 2>&1 || dpkg -s "$1:$arch" >/dev/null 2>&1; }
   miss=""
-  for p in $BUILD; do have "$p" || miss="$miss $p"; done
+  for p in $BUILD; do installed "$p" || miss="$miss $p"; done
   if [ -n "$miss" ]; then
     echo "fragguard: missing build packages:$miss; run 'sudo make deps' (or apt-get install them)" >&2; exit 1
   fi
   [ "$1" = build ] && exit 0
   miss=""
-  for p in $TESTS; do have "$p" || miss="$miss $p"; done
+  for p in $TESTS; do installed "$p" || miss="$miss $p"; done
   [ -n "$miss" ] && echo "note: tests needing$miss will be skipped ('sudo make deps' installs them)" >&2
   exit 0
   ;;
