@@ -104,7 +104,7 @@ $(B)/tests/helpers/%: tests/helpers/%.c
 	$(Q)$(CC) -O1 -g -std=gnu11 -D_GNU_SOURCE -Iinclude -fno-builtin -pthread \
 	  -o $@ $< -ldl -lpthread
 
-$(B)/bench/%: tests/bench/%.c
+$(B)/bench/%: tests/bench/%.c $(wildcard tests/bench/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -g -std=gnu11 -D_GNU_SOURCE -pthread -o $@ $< -lm
 
@@ -131,6 +131,15 @@ deps:
 
 check-deps:
 	@sh tests/deps.sh check
+
+# Side by side with glibc and the peer allocators (tests/bench/bench.py):
+# build/bench/results.json and results.md. Benchmarks, not timed tests.
+# BENCHFLAGS passes options, e.g. BENCHFLAGS='--only churn --reps 3'.
+bench: all $(BENCH_BIN)
+	@python3 tests/bench/bench.py $(BENCHFLAGS)
+
+bench-quick: all $(BENCH_BIN)
+	@python3 tests/bench/bench.py --quick $(BENCHFLAGS)
 
 fuzz: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh 20

@@ -4,7 +4,10 @@
  * malloc_trim(0) first (glibc's best case).
  * usage: churn [live=100000] [ops=3000000] [mode=none|random|clustered]
  *              [trim=0|1] [max=4096] [big=0 (permille of 64K..1M objects)]
- * prints: secs, rss_kb after churn, live_kb, then rss_kb at idle times. */
+ *              [idle=6 (seconds of idle samples)]
+ * prints: secs, rss_kb after churn, live_kb, then rss_kb at idle times, then
+ * the page-table and huge-page KiB after the churn (pte_kb, thp_kb; -1 where
+ * the kernel lacks the file) and the peak RSS (hwm_kb, VmHWM). */
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +36,22 @@ static long rss_kb(void)
 	return rss * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+static long file_kb(const char *file, const char *key)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen(file, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, key, strlen(key))) {
+			v = atol(line + strlen(key));
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
 static double now(void)
 {
 	struct timespec t;
@@ -48,6 +67,7 @@ int main(int argc, char **argv)
 	int trim = argc > 4 ? atoi(argv[4]) : 0;
 	size_t max = argc > 5 ? strtoul(argv[5], 0, 0) : 4096;
 	unsigned big = argc > 6 ? (unsigned)atoi(argv[6]) : 0;
+	double idle = argc > 7 ? atof(argv[7]) : 6;
 	char **p = calloc(live, sizeof *p);
 	size_t *sz = calloc(live, sizeof *sz);
 	size_t bytes = 0;
@@ -72,9 +92,13 @@ int main(int argc, char **argv)
 		bytes += sz[i];
 	}
 	double t1 = now();
-	printf("secs=%.3f rss_kb=%ld live_kb=%zu", t1 - t0, rss_kb(), bytes / 1024);
+	long peak_rss = rss_kb();
+	long pte = file_kb("/proc/self/status", "VmPTE:");
+	long thp = file_kb("/proc/self/smaps_rollup", "AnonHugePages:");
+	printf("secs=%.3f rss_kb=%ld live_kb=%zu", t1 - t0, peak_rss, bytes / 1024);
 	if (!strcmp(mode, "none")) {
-		printf("\n");
+		printf(" pte_kb=%ld thp_kb=%ld hwm_kb=%ld\n", pte, thp,
+		       file_kb("/proc/self/status", "VmHWM:"));
 		return 0;
 	}
 	size_t kept = 0;
@@ -92,12 +116,12 @@ int main(int argc, char **argv)
 	printf(" kept_kb=%zu", kept / 1024);
 	double marks[] = { 0, 0.5, 1, 2, 3, 4, 6 };
 	double t2 = now();
-	for (unsigned m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+	for (unsigned m = 0; m < sizeof marks / sizeof marks[0] && marks[m] <= idle; m++) {
 		while (now() - t2 < marks[m])
 			usleep(10000);
 		printf(" rss@%.1fs=%ld", marks[m], rss_kb());
 	}
-	printf("\n");
+	printf(" pte_kb=%ld thp_kb=%ld hwm_kb=%ld\n", pte, thp, file_kb("/proc/self/status", "VmHWM:"));
 	if (getenv("CHURN_STATS"))
 		malloc_stats();
 	return 0;

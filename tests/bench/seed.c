@@ -1,17 +1,18 @@
 /* seed.c: the seed report's test program made non-interactive: ROUNDS rounds
  * of 10000 x malloc(400) + memset, leaked on purpose. Prints one line:
- * rounds, bytes, failed mallocs, minor/major faults, seconds, VmHWM and VmPTE. */
+ * rounds, bytes, failed mallocs, minor/major faults, seconds, VmHWM and VmPTE,
+ * then AnonHugePages (thp_kb, from smaps_rollup; -1 where the kernel has none). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/resource.h>
 
-static long status_kb(const char *key)
+static long file_kb(const char *file, const char *key)
 {
 	char line[256];
 	long v = -1;
-	FILE *f = fopen("/proc/self/status", "r");
+	FILE *f = fopen(file, "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof line, f))
@@ -19,6 +20,11 @@ static long status_kb(const char *key)
 			v = atol(line + strlen(key) + 1);
 	fclose(f);
 	return v;
+}
+
+static long status_kb(const char *key)
+{
+	return file_kb("/proc/self/status", key);
 }
 
 int main(int argc, char **argv)
@@ -41,9 +47,10 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("rounds=%d bytes=%zu failed=%ld minflt=%ld majflt=%ld secs=%.3f "
-	       "hwm_kb=%ld pte_kb=%ld\n", rounds, (size_t)rounds * 10000 * n, failed,
+	       "hwm_kb=%ld pte_kb=%ld thp_kb=%ld\n", rounds, (size_t)rounds * 10000 * n, failed,
 	       ru.ru_minflt, ru.ru_majflt,
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       status_kb("VmHWM:"), status_kb("VmPTE:"));
+	       status_kb("VmHWM:"), status_kb("VmPTE:"),
+	       file_kb("/proc/self/smaps_rollup", "AnonHugePages:"));
 	return 0;
 }
