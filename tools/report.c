@@ -786,7 +786,7 @@ static void set_free(struct report_set *s)
 /* Loads every path (files or directories) into s, keeping only the programs
  * named (none: all). Returns 0, or 1 when some path could not be read. */
 static int load_all(struct report_set *s, char **paths, size_t npaths,
-		    const char *const *programs, size_t nprograms)
+		    const char *const *programs, size_t nprograms, double since_s)
 {
 	struct paths ps = { 0 };
 	size_t cap = 0, i;
@@ -810,6 +810,13 @@ static int load_all(struct report_set *s, char **paths, size_t npaths,
 		}
 	}
 	for (i = 0; i < ps.n; i++) {
+		struct stat st;
+
+		if (since_s > 0 && !stat(ps.v[i], &st) &&
+		    (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9 < since_s) {
+			free(ps.v[i]);
+			continue;
+		}
 		if (load_file(s, ps.v[i], &cap) < 0)
 			rc = 1;
 		free(ps.v[i]);
@@ -914,19 +921,25 @@ static const struct {
 	{ "refusals", KEY_REFUSALS }, { "stall", KEY_STALL },
 };
 
-int report_summarise_dir(const char *dir, FILE *f)
+int report_summarise_dir(const char *dir, double since_s, FILE *f)
 {
-	struct report_set s = { .key = KEY_PROGRAM, .top = 1 };
+	struct report_set s = { .key = KEY_PROGRAM, .top = 1, .collapse_over = 3 };
 	char *paths[1] = { (char *)dir };
 	struct stat st;
 	int n;
 
 	if (stat(dir, &st) < 0)
 		return -errno;
-	load_all(&s, paths, 1, NULL, 0);
+	load_all(&s, paths, 1, NULL, 0, since_s);
 	n = (int)s.nprocs;
-	if (n)
+	if (n) {
 		report_text_render(&s, f);
+		fprintf(f, "LIFE lifetime; FAULTS page faults (/GiB per GiB allocated: fewer is "
+			   "better); PREFAULT\nfaulted in ahead by the shim; HUGE heap share in huge "
+			   "pages; PTE page tables;\nPEAK peak RSS; C/W/R the shim's compactions, "
+			   "waits, refused allocations; STALL\ntime it waited. TOP CALL SITE: the code "
+			   "that grew the heap most.\n");
+	}
 	set_free(&s);
 	return n;
 }
@@ -1015,13 +1028,13 @@ int cmd_report(int argc, char **argv)
 	}
 	s.top = o.top;
 	if (optind < argc) {
-		rc = load_all(&s, argv + optind, (size_t)(argc - optind), o.programs, o.nprograms);
+		rc = load_all(&s, argv + optind, (size_t)(argc - optind), o.programs, o.nprograms, 0);
 	} else {
 		const char *env = getenv("FRAGGUARD_REPORT");
 		struct stat st;
 
 		defpath[0] = (char *)(env && *env && !stat(env, &st) && S_ISDIR(st.st_mode) ? env : ".");
-		rc = load_all(&s, defpath, 1, o.programs, o.nprograms);
+		rc = load_all(&s, defpath, 1, o.programs, o.nprograms, 0);
 	}
 	if (!s.nprocs) {
 		if (o.nprograms)

@@ -108,6 +108,8 @@ struct report_set {
 	size_t nskipped;            /* files skipped with a warning */
 	enum report_key key;
 	int top;                    /* call sites per process to show */
+	size_t collapse_over;       /* text: a program with more processes shows
+				     * only its total row (0: never) */
 };
 
 /* Seconds the process lived, up to its last report. */
@@ -130,14 +132,15 @@ int report_json_render(const struct report_set *s, FILE *f);
 int report_prom_render(const struct report_set *s, FILE *f);
 int report_html_render(const struct report_set *s, FILE *f);
 
-/* Summarises every report under dir (recursively) as a table on f, headed
- * for `fragguard run` (a legend for first-time users). Returns the number of
- * reports summarised, or -errno when dir cannot be read. Not thread-safe. */
 /* Fills each site's func and where: the report's symbol, else one resolved
  * from the module's ELF symbol table, else "module+0xoffset". Reads each
  * module once. Never fails (an unreadable module leaves the offset form). */
 void report_sym_resolve(struct report_set *s);
 
-int report_summarise_dir(const char *dir, FILE *f);
+/* Summarises every report under dir (recursively) modified at or after
+ * since_s (seconds since the epoch; 0: all) as a table on f, followed by a
+ * legend for first-time users (`fragguard run`). Returns the number of
+ * reports summarised, or -errno when dir cannot be read. Not thread-safe. */
+int report_summarise_dir(const char *dir, double since_s, FILE *f);
 
 #endif

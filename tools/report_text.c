@@ -93,7 +93,9 @@ int report_text_render(const struct report_set *s, FILE *f)
 	for (i = 0; i < s->nprogs; i++) {
 		const struct report_prog *g = &s->progs[i];
 
-		for (j = 0; j < g->nprocs; j++) {
+		bool collapsed = s->collapse_over && g->nprocs > s->collapse_over;
+
+		for (j = 0; j < g->nprocs && !collapsed; j++) {
 			const struct report_proc *p = g->procs[j];
 
 			snprintf(pid, sizeof pid, "%d", p->pid);
@@ -124,5 +126,11 @@ int report_text_render(const struct report_set *s, FILE *f)
 	if (s->nskipped)
 		fprintf(f, "; %zu file%s skipped", s->nskipped, s->nskipped == 1 ? "" : "s");
 	fprintf(f, ". Totals sum each column; PEAK is the largest process's.\n");
+	for (i = 0; i < s->nprogs; i++)
+		if (s->collapse_over && s->progs[i].nprocs > s->collapse_over)
+			break;
+	if (i < s->nprogs)
+		fprintf(f, "Programs of more than %zu processes show their total only "
+			   "('fragguard report' lists each).\n", s->collapse_over);
 	return ferror(f) ? -EIO : 0;
 }
