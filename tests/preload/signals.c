@@ -130,6 +130,8 @@ int main(int argc, char **argv)
 	setitimer(ITIMER_REAL, &off, NULL);
 	printf("%ld + %ld operations, %d signals\n", ops1, (long)ops2, (int)ticks);
 	CHECK(!failed);
-	CHECKF(ticks > 100, "only %d SIGALRM delivered", (int)ticks);
+	/* One per ms in theory; a loaded machine coalesces many. */
+	int want = (int)(seconds * 1000 / 30) > 10 ? (int)(seconds * 1000 / 30) : 10;
+	CHECKF(ticks >= want, "only %d SIGALRM delivered in %.1f s", (int)ticks, seconds);
 	return check_done("signals");
 }
