@@ -84,7 +84,9 @@ double report_lifetime(const struct report_set *s, const struct report_proc *p)
 
 double report_faults_per_gib(const struct report_proc *p)
 {
-	if (!p->alloc_bytes)
+	/* A small program's few hundred start-up faults over a few hundred KiB
+	 * would extrapolate to millions per GiB: say nothing instead. */
+	if (p->alloc_bytes < REPORT_MIN_GIB_BYTES)
 		return -1;
 	return (double)(p->minflt + p->majflt) / ((double)p->alloc_bytes / (1024.0 * 1024 * 1024));
 }

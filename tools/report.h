@@ -14,7 +14,7 @@
 #define REPORT_MAX_ORDERS 16
 #define REPORT_MAX_ZONES  8
 #define REPORT_MAX_SITES  16
-#define REPORT_MAX_FRAMES 4
+#define REPORT_MAX_FRAMES 6
 
 struct report_frame {
 	char *module;          /* path of the ELF object; may be NULL */
@@ -114,7 +114,9 @@ struct report_set {
 
 /* Seconds the process lived, up to its last report. */
 double report_lifetime(const struct report_set *s, const struct report_proc *p);
-/* Faults per GiB allocated; negative when nothing was allocated. */
+/* Faults per GiB allocated; negative when less than REPORT_MIN_GIB_BYTES
+ * was allocated (too little to extrapolate from). */
+#define REPORT_MIN_GIB_BYTES (16ull << 20)
 double report_faults_per_gib(const struct report_proc *p);
 /* Huge-page coverage in percent; negative when unknown. */
 double report_huge_pct(const struct report_proc *p);

@@ -7,6 +7,7 @@
  * "module+0xoffset" form; nothing here fails the report. */
 #include <elf.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,8 +25,8 @@ struct fsym {
 
 struct module {
 	char *path;
-	void *map;
-	size_t len;
+	void *map[2];          /* the module, and its separate debug file */
+	size_t len[2];
 	struct fsym *syms;
 	size_t nsyms;
 };
@@ -42,12 +43,10 @@ static int cmp_fsym(const void *a, const void *b)
 	return x->value < y->value ? -1 : x->value > y->value;
 }
 
-static bool in_file(const struct module *m, uint64_t off, uint64_t len)
-{
-	return off <= m->len && len <= m->len - off;
-}
 
 /* A section header or symbol in either ELF class. */
+struct elf;
+static bool in_file(const struct elf *e, uint64_t off, uint64_t len);
 struct sec {
 	uint32_t type, link;
 	uint64_t offset, size, entsize;
@@ -61,10 +60,16 @@ struct esym {
 
 struct elf {
 	const unsigned char *base;
+	size_t len;
 	bool is64;
 	uint64_t shoff;
 	size_t shnum, shentsize;
 };
+
+static bool in_file(const struct elf *e, uint64_t off, uint64_t len)
+{
+	return off <= e->len && len <= e->len - off;
+}
 
 static void get_sec(const struct elf *e, size_t i, struct sec *s)
 {
@@ -102,10 +107,10 @@ static void add_syms(struct module *m, const struct elf *e, const struct sec *sh
 	struct fsym *v;
 	size_t cnt;
 
-	if (sh->link >= e->shnum || sh->entsize < esz || !in_file(m, sh->offset, sh->size))
+	if (sh->link >= e->shnum || sh->entsize < esz || !in_file(e, sh->offset, sh->size))
 		return;
 	get_sec(e, sh->link, &str);
-	if (!str.size || !in_file(m, str.offset, str.size))
+	if (!str.size || !in_file(e, str.offset, str.size))
 		return;
 	cnt = sh->size / sh->entsize;
 	v = realloc(m->syms, (m->nsyms + cnt) * sizeof *m->syms);
@@ -128,60 +133,130 @@ static void add_syms(struct module *m, const struct elf *e, const struct sec *sh
 	}
 }
 
-static void module_load(struct module *m)
+/* Maps path read-only into *map and fills e. Returns false (nothing left
+ * mapped) when it is not a readable ELF file of this byte order. */
+static bool elf_open(const char *path, struct elf *e, void **map, size_t *len)
 {
 	struct stat st;
-	struct elf e;
-	int fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
+	*map = NULL;
 	if (fd < 0)
-		return;
+		return false;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(Elf64_Ehdr) ||
 	    (uint64_t)st.st_size > MAX_MODULE_BYTES) {
 		close(fd);
-		return;
+		return false;
 	}
-	m->len = (size_t)st.st_size;
-	m->map = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
+	*len = (size_t)st.st_size;
+	*map = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	if (m->map == MAP_FAILED) {
-		m->map = NULL;
-		return;
+	if (*map == MAP_FAILED) {
+		*map = NULL;
+		return false;
 	}
-	e.base = m->map;
+	e->base = *map;
+	e->len = *len;
 	/* Only this machine's byte order: the report names modules on its host. */
-	if (memcmp(e.base, ELFMAG, SELFMAG) ||
-	    e.base[EI_DATA] != (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB))
-		return;
-	e.is64 = e.base[EI_CLASS] == ELFCLASS64;
-	if (e.is64) {
-		const Elf64_Ehdr *eh = (const Elf64_Ehdr *)e.base;
+	if (memcmp(e->base, ELFMAG, SELFMAG) ||
+	    e->base[EI_DATA] != (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB))
+		goto bad;
+	e->is64 = e->base[EI_CLASS] == ELFCLASS64;
+	if (e->is64) {
+		const Elf64_Ehdr *eh = (const Elf64_Ehdr *)e->base;
 
-		e.shoff = eh->e_shoff;
-		e.shnum = eh->e_shnum;
-		e.shentsize = eh->e_shentsize;
-	} else if (e.base[EI_CLASS] == ELFCLASS32) {
-		const Elf32_Ehdr *eh = (const Elf32_Ehdr *)e.base;
+		e->shoff = eh->e_shoff;
+		e->shnum = eh->e_shnum;
+		e->shentsize = eh->e_shentsize;
+	} else if (e->base[EI_CLASS] == ELFCLASS32) {
+		const Elf32_Ehdr *eh = (const Elf32_Ehdr *)e->base;
 
-		e.shoff = eh->e_shoff;
-		e.shnum = eh->e_shnum;
-		e.shentsize = eh->e_shentsize;
+		e->shoff = eh->e_shoff;
+		e->shnum = eh->e_shnum;
+		e->shentsize = eh->e_shentsize;
 	} else {
-		return;
+		goto bad;
 	}
-	if (e.shentsize < (e.is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr)) ||
-	    !in_file(m, e.shoff, (uint64_t)e.shnum * e.shentsize))
-		return;
-	/* .symtab has every function; .dynsym (all a stripped object keeps)
-	 * only the exported ones. */
-	for (int pass = 0; pass < 2 && !m->nsyms; pass++)
-		for (size_t i = 0; i < e.shnum; i++) {
-			struct sec sh;
+	if (e->shentsize < (e->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr)) ||
+	    !in_file(e, e->shoff, (uint64_t)e->shnum * e->shentsize))
+		goto bad;
+	return true;
+bad:
+	munmap(*map, *len);
+	*map = NULL;
+	return false;
+}
 
-			get_sec(&e, i, &sh);
-			if (sh.type == (pass ? SHT_DYNSYM : SHT_SYMTAB))
-				add_syms(m, &e, &sh);
+static void elf_syms(struct module *m, const struct elf *e, uint32_t type)
+{
+	for (size_t i = 0; i < e->shnum; i++) {
+		struct sec sh;
+
+		get_sec(e, i, &sh);
+		if (sh.type == type)
+			add_syms(m, e, &sh);
+	}
+}
+
+/* The GNU build id as hex, or false. */
+static bool elf_build_id(const struct elf *e, char *hex, size_t cap)
+{
+	for (size_t i = 0; i < e->shnum; i++) {
+		struct sec sh;
+		uint64_t off;
+
+		get_sec(e, i, &sh);
+		if (sh.type != SHT_NOTE || !in_file(e, sh.offset, sh.size))
+			continue;
+		for (off = 0; off + 12 <= sh.size;) {
+			const unsigned char *n = e->base + sh.offset + off;
+			uint32_t namesz, descsz, type;
+			uint64_t name_al, desc_al;
+
+			memcpy(&namesz, n, 4);
+			memcpy(&descsz, n + 4, 4);
+			memcpy(&type, n + 8, 4);
+			name_al = ((uint64_t)namesz + 3) & ~3ull;
+			desc_al = ((uint64_t)descsz + 3) & ~3ull;
+			if (12 + name_al + desc_al > sh.size - off)
+				break;
+			if (type == NT_GNU_BUILD_ID && namesz == 4 && !memcmp(n + 12, "GNU", 4) &&
+			    descsz >= 2 && descsz * 2 + 1 <= cap) {
+				for (uint32_t k = 0; k < descsz; k++)
+					snprintf(hex + 2 * k, 3, "%02x", n[12 + name_al + k]);
+				return true;
+			}
+			off += 12 + name_al + desc_al;
 		}
+	}
+	return false;
+}
+
+static void module_load(struct module *m)
+{
+	struct elf e, d;
+	char hex[129], dbg[PATH_MAX];
+
+	if (!elf_open(m->path, &e, &m->map[0], &m->len[0]))
+		return;
+	/* .symtab has every function. A stripped object keeps only .dynsym
+	 * (the exported ones); its separate debug file, when a -dbg/-dbgsym
+	 * package installed one, has the rest. */
+	elf_syms(m, &e, SHT_SYMTAB);
+	if (!m->nsyms) {
+		bool ok = false;
+
+		if (elf_build_id(&e, hex, sizeof hex)) {
+			snprintf(dbg, sizeof dbg, "/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
+			ok = elf_open(dbg, &d, &m->map[1], &m->len[1]);
+		}
+		if (!ok && (size_t)snprintf(dbg, sizeof dbg, "/usr/lib/debug%s", m->path) < sizeof dbg)
+			ok = elf_open(dbg, &d, &m->map[1], &m->len[1]);
+		if (ok)
+			elf_syms(m, &d, SHT_SYMTAB);
+		if (!m->nsyms)
+			elf_syms(m, &e, SHT_DYNSYM);
+	}
 	if (m->nsyms)
 		qsort(m->syms, m->nsyms, sizeof *m->syms, cmp_fsym);
 }
@@ -268,12 +343,25 @@ static void site_name(struct report_site *s)
 		s->where = NULL;
 		return;
 	}
-	if (f->symbol)
+	if (f->symbol) {
 		snprintf(buf, sizeof buf, "%s", f->symbol);
-	else if (f->module)
-		snprintf(buf, sizeof buf, "%s+0x%llx", base_of(f->module), (unsigned long long)f->offset);
-	else
-		snprintf(buf, sizeof buf, "0x%llx", (unsigned long long)f->address);
+	} else {
+		const struct report_frame *g = NULL;
+		int n;
+
+		if (f->module)
+			n = snprintf(buf, sizeof buf, "%s+0x%llx", base_of(f->module),
+				     (unsigned long long)f->offset);
+		else
+			n = snprintf(buf, sizeof buf, "0x%llx", (unsigned long long)f->address);
+		/* Unnamed (a static function of a stripped object): name the
+		 * nearest caller that has a name, "<" reading "called from". */
+		for (const struct report_frame *h = f + 1; h < s->frames + s->nframes && !g; h++)
+			if (h->symbol)
+				g = h;
+		if (g && n > 0 && (size_t)n < sizeof buf)
+			snprintf(buf + n, sizeof buf - (size_t)n, " < %s", g->symbol);
+	}
 	for (char *c = buf; *c; c++)
 		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
 			*c = '?';
@@ -316,8 +404,9 @@ void report_sym_resolve(struct report_set *set)
 	for (size_t i = 0; i < t->n; i++) {
 		free(t->mods[i].path);
 		free(t->mods[i].syms);
-		if (t->mods[i].map)
-			munmap(t->mods[i].map, t->mods[i].len);
+		for (int k = 0; k < 2; k++)
+			if (t->mods[i].map[k])
+				munmap(t->mods[i].map[k], t->mods[i].len[k]);
 	}
 	free(t);
 }

@@ -69,7 +69,7 @@ if command -v nm >/dev/null; then
   if [ -n "$off" ]; then
     mkdir -p "$tmp/sym"
     sed -e "s|\"symbol\": \"PyObject_Malloc\"|\"symbol\": null|" \
-        -e "s|\"module\": \"/usr/lib/aarch64-linux-gnu/libpython3.11.so.1.0\",\\(.*\\)|\"module\": \"$cli\",\\1|" \
+        -e "s|\"module\": \"/fixture/usr/lib/aarch64-linux-gnu/libpython3.11.so.1.0\",\\(.*\\)|\"module\": \"$cli\",\\1|" \
         -e "s|\"offset\": \"0x1a2b30\"|\"offset\": \"0x$off\"|" \
         $data/basic/python3.4250.json >"$tmp/sym/p.json"
     "$cli" report "$tmp/sym" | grep -q 'cmd_report (fragguard)' ||

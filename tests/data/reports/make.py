@@ -103,8 +103,11 @@ def risk(t_ms, cause, order, action, outcome, free_blocks, zone="Normal", margin
             "action": action, "outcome": outcome}
 
 
-LIBPY = "/usr/lib/aarch64-linux-gnu/libpython3.11.so.1.0"
-LIBSTD = "/usr/lib/aarch64-linux-gnu/libstdc++.so.6"
+# Module paths in frames are looked up on disk for symbols: under /fixture
+# they exist nowhere, so the output does not depend on the machine.
+FX = "/fixture"
+LIBPY = FX + "/usr/lib/aarch64-linux-gnu/libpython3.11.so.1.0"
+LIBSTD = FX + "/usr/lib/aarch64-linux-gnu/libstdc++.so.6"
 
 
 def write(path, obj):
@@ -120,8 +123,8 @@ def fixtures(top):
         site(734003200, 5, [frame("PyObject_Malloc", LIBPY, 0x1a2b30),
                             frame("_PyObject_New", LIBPY, 0x1a0000)]),
         site(209715200, 2, [frame("PyByteArray_Resize", LIBPY, 0x201000)]),
-        site(52428800, 1, [frame(None, "/usr/bin/python3.11", 0x4f10),
-                           frame("main", "/usr/bin/python3.11", 0x1234)]),
+        site(52428800, 1, [frame(None, FX + "/usr/bin/python3.11", 0x4f10),
+                           frame("main", FX + "/usr/bin/python3.11", 0x1234)]),
     ]
     write(os.path.join(d, "python3.4242.json"), report(
         4242, "python3", ppid=4200, exe="/usr/bin/python3.11",
@@ -151,8 +154,8 @@ def fixtures(top):
                           ("chunk", 9, "fallback", "ok", [640, 300, 120, 40, 10, 2, 0, 0, 0, 0, 0], -8),
                           ("large", 0, "refuse", "failed", [80, 20, 4, 0, 0, 0, 0, 0, 0, 0, 0], -90)])],
         sites=[site(1 << 30, 30, [frame("_Znwm", LIBSTD, 0xa9e40),
-                                   frame("slabs_alloc", "/usr/bin/memcached", 0x2f300)]),
-               site(200 << 20, 4, [frame(None, "/usr/lib/libevent-2.1.so.7", 0x1c0f0)])]))
+                                   frame("slabs_alloc", FX + "/usr/bin/memcached", 0x2f300)]),
+               site(200 << 20, 4, [frame(None, FX + "/usr/lib/libevent-2.1.so.7", 0x1c0f0)])]))
     # The shim disabled (DISABLE=1) on an old kernel: /proc values only, no
     # VmPTE (< 2.6.30), smaps_rollup unreadable.
     write(os.path.join(d, "sh.4200.json"), report(
@@ -188,8 +191,8 @@ def many(d, n):
         prog = PROGRAMS[i % len(PROGRAMS)]
         nsites = rng.randint(0, 16)
         sites = [site(rng.randint(1, 1 << 30), rng.randint(0, 20),
-                      [frame(prog + "_fn%d" % k, "/usr/bin/" + prog, 0x1000 + k * 64),
-                       frame("main", "/usr/bin/" + prog, 0x900)])
+                      [frame(prog + "_fn%d" % k, FX + "/usr/bin/" + prog, 0x1000 + k * 64),
+                       frame("main", FX + "/usr/bin/" + prog, 0x900)])
                  for k in range(nsites)]
         nr = rng.randint(0, 4)
         risks = [risk(rng.randint(0, 60000), "chunk", 9, "compact", "ok",
