@@ -32,7 +32,11 @@
 #define SPAN          (64UL << 20)   /* anonymous memory is filled in mappings of this size */
 #define PIPE_PAGES    64             /* a 64-slot pipe_buffer array is an order-0 slab */
 #define PT_SPAN       (2UL << 20)    /* one page-table page maps this much (x86-64, ARM) */
+#if UINTPTR_MAX > 0xffffffffu
 #define PT_MAP        (64UL << 30)   /* sparse address space reserved per mapping */
+#else
+#define PT_MAP        (256UL << 20)  /* 32-bit: 3 GiB of address space in all */
+#endif
 #define MAX_MAPS      4096
 #define MAX_ZONES     32
 #define MAX_KV        256
