@@ -1142,9 +1142,26 @@ int cmd_report(int argc, char **argv)
 		rc = load_all(&s, argv + optind, (size_t)(argc - optind), o.programs, o.nprograms, 0);
 	} else {
 		const char *env = getenv("FRAGGUARD_REPORT");
+		static char envdir[PATH_MAX];
 		struct stat st;
 
-		defpath[0] = (char *)(env && *env && !stat(env, &st) && S_ISDIR(st.st_mode) ? env : ".");
+		/* FRAGGUARD_REPORT is a directory or a pattern ("DIR/%e.%p.json"):
+		 * the directory above its first '%'. */
+		defpath[0] = ".";
+		if (env && *env && strlen(env) < sizeof envdir) {
+			char *pct, *slash;
+
+			strcpy(envdir, env);
+			pct = strchr(envdir, '%');
+			if (pct) {
+				*pct = '\0';
+				slash = strrchr(envdir, '/');
+				if (slash)
+					*(slash == envdir ? slash + 1 : slash) = '\0';
+			}
+			if (envdir[0] && !stat(envdir, &st) && S_ISDIR(st.st_mode))
+				defpath[0] = envdir;
+		}
 		rc = load_all(&s, defpath, 1, o.programs, o.nprograms, 0);
 	}
 	if (!s.nprocs) {

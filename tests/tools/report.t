@@ -77,6 +77,11 @@ if command -v nm >/dev/null; then
   fi
 fi
 
+# No path: the directory of FRAGGUARD_REPORT (a directory or a pattern).
+FRAGGUARD_REPORT="$FG_TOP/$data/basic/%e.%p.json" "$cli" report | grep -q '^4 processes' || bad "FRAGGUARD_REPORT pattern as default"
+FRAGGUARD_REPORT="$FG_TOP/$data/basic" "$cli" report | grep -q '^4 processes' || bad "FRAGGUARD_REPORT directory as default"
+(cd $data/basic && FRAGGUARD_REPORT= "$cli" report) | grep -q '^4 processes' || bad "current directory as default"
+
 # Bad inputs: each skipped with one warning naming it; the good one still summarised.
 "$cli" report $data/bad >"$tmp/out" 2>"$tmp/err"; rc=$?
 [ $rc -eq 0 ] || bad "bad dir: exit $rc"
