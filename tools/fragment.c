@@ -537,7 +537,7 @@ static void print_buddyinfo(FILE *f)
  * --zones and --keep-until, re-pins up to the floor until that file exists. */
 static void hold(const struct opts *o)
 {
-	bool was = o->watch_pid ? alive(o->watch_pid) : false;
+	bool was = true;
 	for (;;) {
 		if (stop_sig || (o->time_s > 0 && elapsed_s() >= o->time_s))
 			return;
@@ -737,6 +737,10 @@ int cmd_fragment(int argc, char **argv)
 		return r;
 	r = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t_start);
+	if (o.watch_pid && !alive(o.watch_pid)) {
+		fprintf(stderr, "fragguard: cannot watch '%d': no such process\n", o.watch_pid);
+		return 1;
+	}
 	fd_meminfo = open_proc("/proc/meminfo");
 	fd_buddyinfo = open_proc("/proc/buddyinfo");
 	fd_zoneinfo = open_proc("/proc/zoneinfo");
