@@ -36,5 +36,9 @@ int fg_stats(struct fg_stats *out, size_t size);
 /* Gives back everything the shim can: thread cache, free pages, empty chunks,
  * cached large blocks. Returns bytes given back. */
 uint64_t fg_trim(void);
+/* Writes this process's report now (FRAGGUARD_REPORT; the format is
+ * fragguard/report.h, reason "request"). Returns 0, or -1 when no report is
+ * configured or it could not be written. Not async-signal-safe. */
+int fg_report_write(void);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include "arena.h"
 #include "lock.h"
+#include "callsite.h"
 #include "os.h"
 #include "registry.h"
 
@@ -43,6 +44,20 @@ void *arena_map_aligned(size_t len, size_t align)
 	return (void *)a;
 }
 
+/* Faults a pre-fault of [p, p+len) takes, estimated (counting them with
+ * getrusage around each call would cost more than the faults): a range
+ * starting on a huge-page boundary of a huge-page advised mapping (a new
+ * chunk, a large block: both are whole PMDs of address space) takes one
+ * fault per huge page it touches, any other range one per page. A huge page
+ * the kernel cannot supply makes the real number up to 512 x higher. */
+static void count_faults(const void *p, size_t len)
+{
+	uint64_t n = (len + g.os_page - 1) / g.os_page;
+	if (g.thp_advise && g.pmd && !((uintptr_t)p & (g.pmd - 1)))
+		n = (len + g.pmd - 1) / g.pmd;
+	CTR_ADD(prefault_faults_est, n);
+}
+
 int arena_populate(void *p, size_t len)
 {
 	if (!g.conf.prefault || !len)
@@ -52,6 +67,7 @@ int arena_populate(void *p, size_t len)
 		if (r == 0) {
 			g.populate = 1;
 			CTR_ADD(bytes_prefaulted, len);
+			count_faults(p, len);
 			return 0;
 		}
 		if (r != -EINVAL || g.populate == 1) {
@@ -68,6 +84,7 @@ int arena_populate(void *p, size_t len)
 	for (size_t off = 0; off < len; off += g.os_page)
 		__atomic_fetch_add((char *)p + off, 0, __ATOMIC_RELAXED);
 	CTR_ADD(bytes_prefaulted, len);
+	count_faults(p, len);
 	return 0;
 }
 
@@ -159,6 +176,7 @@ static struct chunk *chunk_new(int reserve)
 	nchunks++;
 	lock_give(&alock);
 	CTR_ADD(chunks_mapped, 1);
+	callsite_mapped(g.chunk);
 	return c;
 fail:
 	CTR_ADD(alloc_failures, 1);

@@ -2,6 +2,7 @@
  * no allocation). A bad value is refused with a reason and the default kept:
  * a typo must never crash or silently change a production daemon. */
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <string.h>
 #include "conf.h"
@@ -33,6 +34,14 @@ const struct conf_opt conf_opts[] = {
 	    "per-thread caches (0 makes every call take the size-class lock)"),
 	OPT("VERBOSE", CONF_UINT, verbose, "0", 0, 2,
 	    "0 quiet, 1 one line per notable event, 2 debug"),
+	OPT("REPORT", CONF_STR, report, "", 0, sizeof(((struct fg_conf *)0)->report),
+	    "report file path (%p pid, %e program, %t start time, %h host) or a directory; empty: no report"),
+	OPT("REPORT_INTERVAL", CONF_UINT, report_interval, "10", 0, 86400,
+	    "seconds between rewrites of the report while the program runs (0: only at exit, exec and signal)"),
+	OPT("REPORT_SIGNAL", CONF_SIG, report_signal, "0", 0, 64,
+	    "signal (e.g. USR2) that makes the shim write the report, if the program has no handler for it; 0: none"),
+	OPT("SAMPLE_BYTES", CONF_SIZE, sample_bytes, "512K", 0, 64 * GiB,
+	    "mean bytes between call-site samples (libunwind), byte-weighted; 0: no call sites"),
 };
 const unsigned conf_nopts = sizeof conf_opts / sizeof conf_opts[0];
 
@@ -57,6 +66,42 @@ int conf_parse_bool(const char *s, size_t n)
 			return 0;
 	}
 	return -EINVAL;
+}
+
+/* Signal names a report trigger may sensibly use; numbers work for all. */
+static const struct { const char *name; int num; } sig_names[] = {
+	{ "0", 0 }, { "none", 0 }, { "hup", SIGHUP }, { "int", SIGINT }, { "quit", SIGQUIT },
+	{ "usr1", SIGUSR1 }, { "usr2", SIGUSR2 }, { "alrm", SIGALRM }, { "term", SIGTERM },
+	{ "winch", SIGWINCH }, { "pwr", SIGPWR }, { "urg", SIGURG }, { "prof", SIGPROF },
+	{ "vtalrm", SIGVTALRM }, { "xcpu", SIGXCPU },
+};
+
+static int parse_sig(const char *s, size_t n, uint64_t *out)
+{
+	if (n > 3 && lower((unsigned char)s[0]) == 's' && lower((unsigned char)s[1]) == 'i' &&
+	    lower((unsigned char)s[2]) == 'g') {
+		s += 3;
+		n -= 3;
+	}
+	for (unsigned i = 0; i < sizeof sig_names / sizeof sig_names[0]; i++)
+		if (word_eq(s, n, sig_names[i].name)) {
+			*out = (uint64_t)sig_names[i].num;
+			return 0;
+		}
+	uint64_t v = 0;
+	if (!n || n > 2)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	/* KILL and STOP cannot be caught; SEGV and friends mean a crash. */
+	if (v == SIGKILL || v == SIGSTOP || v == SIGSEGV || v == SIGBUS || v == SIGILL ||
+	    v == SIGFPE || v == SIGABRT || v == SIGTRAP || v == SIGCHLD || v > 64)
+		return -EINVAL;
+	*out = v;
+	return 0;
 }
 
 int conf_parse_size(const char *s, size_t n, uint64_t *out)
@@ -154,6 +199,22 @@ int conf_set(struct fg_conf *c, const struct conf_opt *o, const char *val, size_
 		r = parse_uint(val, n, &v);
 		if (r < 0) {
 			fmt_str(&fb, "expected a whole number");
+			return -EINVAL;
+		}
+		break;
+	case CONF_STR:
+		if (n >= o->max || memchr(val, 0, n)) {
+			fmt_str(&fb, "expected text shorter than ");
+			fmt_u64(&fb, o->max);
+			fmt_str(&fb, " bytes");
+			return -EINVAL;
+		}
+		memcpy(field, val, n);
+		field[n] = 0;
+		return 0;
+	case CONF_SIG:
+		if (parse_sig(val, n, &v) < 0) {
+			fmt_str(&fb, "expected a signal name such as USR2 or a number (not KILL, STOP, SEGV, CHLD), or 0");
 			return -EINVAL;
 		}
 		break;

@@ -18,9 +18,15 @@ struct fg_conf {
 	uint64_t large;        /* LARGE: requests above this get their own mapping */
 	int tcache;            /* TCACHE: per-thread caches */
 	uint64_t verbose;      /* VERBOSE: 0 quiet, 1 notes, 2 debug */
+	char report[256];      /* REPORT: report path pattern ("" none) */
+	uint64_t report_interval; /* REPORT_INTERVAL: seconds between rewrites (0 none) */
+	uint64_t report_signal;   /* REPORT_SIGNAL: signal number that writes it (0 none) */
+	uint64_t sample_bytes;    /* SAMPLE_BYTES: mean bytes between call-site samples (0 off) */
 };
 
-enum conf_type { CONF_BOOL, CONF_SIZE, CONF_UINT };
+/* CONF_STR: a NUL-terminated char array field (max = its size); CONF_SIG: a
+ * signal name (USR2, SIGUSR2) or number, stored as uint64_t (0: none). */
+enum conf_type { CONF_BOOL, CONF_SIZE, CONF_UINT, CONF_STR, CONF_SIG };
 
 struct conf_opt {
 	const char *key;      /* without the FRAGGUARD_ prefix */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "bg.h"
+#include "callsite.h"
 #include "front.h"
 #include "lock.h"
 #include "os.h"
@@ -19,6 +20,7 @@ struct bin {
 	struct span *cur, *nonfull, *spare;
 	uint64_t live; /* bytes handed out (to programs or caches) */
 	uint64_t nspans;
+	uint64_t nout, nback; /* objects ever taken from / given back to the bin (report) */
 } __attribute__((aligned(64)));
 
 static struct bin bins[SC_NCLASS];
@@ -133,6 +135,7 @@ static unsigned bin_take(unsigned c, void **out, unsigned want)
 		s->scan = w;
 	}
 	b->live += (uint64_t)got * si->size;
+	b->nout += got;
 	lock_give(&b->lock);
 	__atomic_store_n(&front_last_activity_ms, os_now_ms(), __ATOMIC_RELAXED);
 	return got;
@@ -181,6 +184,7 @@ static void bin_put(unsigned c, void **ptrs, unsigned k)
 		}
 	}
 	b->live -= (uint64_t)k * si->size;
+	b->nback += k;
 	lock_give(&b->lock);
 	__atomic_store_n(&front_last_activity_ms, os_now_ms(), __ATOMIC_RELAXED);
 	uint64_t d = __atomic_add_fetch(&front_dirty_bytes, (uint64_t)k * si->size, __ATOMIC_RELAXED);
@@ -296,9 +300,13 @@ void *front_alloc(size_t n)
 		}
 		tb->n += got - 1;
 		tc->allocs++;
+		callsite_account((size_t)got * sc_info[c].size);
 		return batch[0];
 	}
-	return bin_take(c, &one, 1) ? one : NULL;
+	if (!bin_take(c, &one, 1))
+		return NULL;
+	callsite_account(sc_info[c].size);
+	return one;
 }
 
 void front_free_slow(void *p, struct span *s)
@@ -405,6 +413,18 @@ uint64_t front_live_bytes(void)
 	for (unsigned c = 0; c < SC_NCLASS; c++)
 		n += __atomic_load_n(&bins[c].live, __ATOMIC_RELAXED);
 	return n;
+}
+
+void front_class_counts(unsigned c, uint64_t *nout, uint64_t *nback)
+{
+	*nout = __atomic_load_n(&bins[c].nout, __ATOMIC_RELAXED);
+	*nback = __atomic_load_n(&bins[c].nback, __ATOMIC_RELAXED);
+}
+
+void front_reset_class_counts(void)
+{
+	for (unsigned c = 0; c < SC_NCLASS; c++)
+		bins[c].nout = bins[c].nback = 0;
 }
 
 void front_class_usage(unsigned c, uint64_t *live, uint64_t *spans)

@@ -99,6 +99,11 @@ extern uint64_t front_dirty_bytes;
 extern uint64_t front_last_activity_ms;
 /* Bytes handed out and spans held by class c (racy snapshot, for stats). */
 void front_class_usage(unsigned c, uint64_t *live, uint64_t *spans);
+/* Objects ever taken from class c's bin (refills, uncached allocations)
+ * and given back to it (flushes), for the report; racy snapshot. */
+void front_class_counts(unsigned c, uint64_t *nout, uint64_t *nback);
+/* In a forked child: those counts start again. */
+void front_reset_class_counts(void);
 void front_lock_all(void);
 void front_unlock_all(void);
 void front_reset_locks(void);

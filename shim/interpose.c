@@ -8,8 +8,10 @@
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "arena.h"
 #include "bg.h"
 #include "fmt.h"
@@ -18,6 +20,7 @@
 #include "large.h"
 #include "os.h"
 #include "registry.h"
+#include "report.h"
 #include "shim.h"
 #include "fragguard.h"
 
@@ -434,4 +437,149 @@ __attribute__((destructor)) static void exit_summary(void)
 	fmt_init(&fb, buf, sizeof buf);
 	stats_text(&fb);
 	os_write_all(2, buf, fb.len);
+}
+
+/* Writes the report now (reason "request"). Returns 0, or -1 when no report
+ * is configured or it could not be written. Not async-signal-safe; must not
+ * be called from a vfork child. */
+EXPORT int fg_report_write(void)
+{
+	if (!ready())
+		return -1;
+	int saved = errno;
+	int r = report_write("request");
+	errno = saved;
+	return r < 0 ? -1 : 0;
+}
+
+/* The exec family: each writes the report (reason "exec") and then calls the
+ * C library's own function. glibc's execv, execvp, execl* and fexecve call
+ * its internal __execve, not the exported execve, so each is interposed
+ * itself: execve, execv, execvp, execvpe, execl, execlp, execle, fexecve,
+ * execveat. posix_spawn and system() do not replace this process image and
+ * are not covered (the parent keeps writing its report). */
+#define NEXT_FN(name) \
+	static __typeof__(name) *fn; \
+	if (!fn) \
+		fn = (__typeof__(name) *)glibc_sym(#name)
+
+static void before_exec(void)
+{
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == ST_READY) {
+		int saved = errno;
+		report_before_exec();
+		errno = saved;
+	}
+}
+
+static int no_exec(void)
+{
+	errno = ENOSYS;
+	return -1;
+}
+
+EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+	NEXT_FN(execve);
+	before_exec();
+	return fn ? fn(path, argv, envp) : no_exec();
+}
+
+EXPORT int execv(const char *path, char *const argv[])
+{
+	NEXT_FN(execv);
+	before_exec();
+	return fn ? fn(path, argv) : no_exec();
+}
+
+EXPORT int execvp(const char *file, char *const argv[])
+{
+	NEXT_FN(execvp);
+	before_exec();
+	return fn ? fn(file, argv) : no_exec();
+}
+
+EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	NEXT_FN(execvpe);
+	before_exec();
+	return fn ? fn(file, argv, envp) : no_exec();
+}
+
+EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
+{
+	NEXT_FN(fexecve);
+	before_exec();
+	return fn ? fn(fd, argv, envp) : no_exec();
+}
+
+EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[], int flags)
+{
+	NEXT_FN(execveat);
+	before_exec();
+	return fn ? fn(dirfd, path, argv, envp, flags) : no_exec();
+}
+
+/* execl, execlp, execle: the variadic list into an argv array (on the stack,
+ * or a mapping for very long lists: no malloc), then the v-variant. */
+enum { L_PATH, L_FILE, L_ENV };
+static int exec_list(int kind, const char *path, const char *arg0, va_list ap)
+{
+	va_list cp;
+	size_t n = 1;
+	va_copy(cp, ap);
+	if (arg0)
+		while (va_arg(cp, char *))
+			n++;
+	va_end(cp);
+	char *small[256], **argv = small;
+	size_t bytes = (n + 1) * sizeof(char *);
+	if (n + 1 > 256) {
+		argv = os_map(NULL, bytes, 0);
+		if (!argv) {
+			errno = E2BIG;
+			return -1;
+		}
+	}
+	argv[0] = (char *)arg0;
+	for (size_t i = 1; i < n; i++)
+		argv[i] = va_arg(ap, char *);
+	argv[arg0 ? n : 0] = NULL;
+	if (arg0)
+		(void)va_arg(ap, char *); /* the terminating NULL */
+	char *const *envp = kind == L_ENV ? va_arg(ap, char *const *) : NULL;
+	int r = kind == L_PATH ? execv(path, argv) : kind == L_FILE ? execvp(path, argv) :
+				 execve(path, argv, envp);
+	int saved = errno;
+	if (argv != small)
+		os_unmap(argv, bytes);
+	errno = saved;
+	return r;
+}
+
+EXPORT int execl(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	va_start(ap, arg);
+	int r = exec_list(L_PATH, path, arg, ap);
+	va_end(ap);
+	return r;
+}
+
+EXPORT int execlp(const char *file, const char *arg, ...)
+{
+	va_list ap;
+	va_start(ap, arg);
+	int r = exec_list(L_FILE, file, arg, ap);
+	va_end(ap);
+	return r;
+}
+
+EXPORT int execle(const char *path, const char *arg, ...)
+{
+	va_list ap;
+	va_start(ap, arg);
+	int r = exec_list(L_ENV, path, arg, ap);
+	va_end(ap);
+	return r;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "arena.h"
+#include "callsite.h"
 #include "large.h"
 #include "lock.h"
 #include "os.h"
@@ -56,6 +57,7 @@ void *large_alloc(size_t size, size_t align, int *fresh)
 		return NULL;
 	len = round_to(size ? size : 1, g.chunk);
 	fault = round_to(size, g.os_page);
+	callsite_account(size);
 	if (align <= g.chunk) {
 		/* Reuse a cached block of the same address-space length. */
 		lock_take(&llock);
@@ -92,6 +94,7 @@ void *large_alloc(size_t size, size_t align, int *fresh)
 	*fresh = 1;
 	CTR_ADD(large_allocs, 1);
 	CTR_ADD(large_bytes, len);
+	callsite_mapped(len);
 	return p;
 fail:
 	CTR_ADD(alloc_failures, 1);

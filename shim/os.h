@@ -36,6 +36,26 @@ void os_futex_wait(int *addr, int val, unsigned ms);
 void os_futex_wake(int *addr, int n);
 /* Reads a whole small file into buf (NUL-terminated); length or -errno. */
 ssize_t os_read_file(const char *path, char *buf, size_t cap);
+/* *at variants (dirfd may be AT_FDCWD); 0/fd or -errno. */
+int os_openat(int dirfd, const char *path, int flags, int mode);
+int os_renameat(int dirfd, const char *from, const char *to);
+int os_unlinkat(int dirfd, const char *path);
+/* readlink into buf, NUL-terminated (truncated to cap - 1); length or -errno. */
+ssize_t os_readlink(const char *path, char *buf, size_t cap);
+int os_getppid(void);
+/* Wall-clock milliseconds since the epoch (CLOCK_REALTIME, vDSO). */
+uint64_t os_now_unix_ms(void);
+/* The calling process's resource usage (RUSAGE_SELF): fault counts and
+ * CPU time in ms. 0 or -errno. */
+struct os_usage {
+	uint64_t minflt, majflt, user_ms, sys_ms, maxrss_kb;
+};
+int os_getusage(struct os_usage *u);
+/* uname: nodename, release, machine, each NUL-terminated (65 bytes). */
+struct os_uname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domain[65];
+};
+int os_uname(struct os_uname *u);
 /* One line to stderr, prefixed "fragguard: ". Async-signal-safe. */
 void os_say(const char *msg);
 

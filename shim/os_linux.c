@@ -159,6 +159,66 @@ ssize_t os_read_file(const char *path, char *buf, size_t cap)
 	return (ssize_t)got;
 }
 
+int os_openat(int dirfd, const char *path, int flags, int mode)
+{
+	return (int)RAW(SYS_openat, dirfd, path, flags | O_CLOEXEC, mode, 0, 0);
+}
+
+int os_renameat(int dirfd, const char *from, const char *to)
+{
+	return (int)RAW(SYS_renameat, dirfd, from, dirfd, to, 0, 0);
+}
+
+int os_unlinkat(int dirfd, const char *path) { return (int)RAW(SYS_unlinkat, dirfd, path, 0, 0, 0, 0); }
+
+ssize_t os_readlink(const char *path, char *buf, size_t cap)
+{
+	if (!cap)
+		return -22;
+	long r = RAW(SYS_readlinkat, AT_FDCWD, path, buf, cap - 1, 0, 0);
+	buf[r >= 0 ? r : 0] = 0;
+	return r;
+}
+
+int os_getppid(void) { return (int)RAW(SYS_getppid, 0, 0, 0, 0, 0, 0); }
+
+uint64_t os_now_unix_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* The kernel's struct rusage: two old timevals (longs) then 14 longs on
+ * every architecture, whatever time_t the C library uses. */
+struct k_rusage {
+	long utime[2], stime[2];
+	long maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock,
+	     msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
+};
+
+int os_getusage(struct os_usage *u)
+{
+	struct k_rusage k;
+	int r = (int)RAW(SYS_getrusage, 0 /* RUSAGE_SELF */, &k, 0, 0, 0, 0);
+	if (r < 0)
+		return r;
+	u->minflt = (uint64_t)k.minflt;
+	u->majflt = (uint64_t)k.majflt;
+	u->user_ms = (uint64_t)k.utime[0] * 1000u + (uint64_t)k.utime[1] / 1000u;
+	u->sys_ms = (uint64_t)k.stime[0] * 1000u + (uint64_t)k.stime[1] / 1000u;
+	u->maxrss_kb = (uint64_t)k.maxrss;
+	return 0;
+}
+
+int os_uname(struct os_uname *u)
+{
+	int r = (int)RAW(SYS_uname, u, 0, 0, 0, 0, 0);
+	if (r < 0)
+		memset(u, 0, sizeof *u);
+	return r;
+}
+
 void os_say(const char *msg)
 {
 	char line[512];

@@ -15,6 +15,7 @@
 #include "front.h"
 #include "large.h"
 #include "os.h"
+#include "report.h"
 #include "shim.h"
 
 struct shim g = { .state = ST_UNINIT, .populate = -1 };
@@ -34,7 +35,8 @@ static size_t env_collect(char *buf, size_t cap, int secure)
 			size_t l = strlen(*e);
 			if (l < 10 || memcmp(*e, "FRAGGUARD_", 10) || n + l + 1 >= cap)
 				continue;
-			if (secure && !memcmp(*e, "FRAGGUARD_CONFIG=", 17))
+			if (secure && (!memcmp(*e, "FRAGGUARD_CONFIG=", 17) ||
+				       !memcmp(*e, "FRAGGUARD_REPORT=", 17)))
 				continue;
 			memcpy(buf + n, *e, l);
 			n += l;
@@ -47,7 +49,8 @@ static size_t env_collect(char *buf, size_t cap, int secure)
 	for (ssize_t i = 0; i < got;) {
 		size_t l = strlen(tmp + i);
 		if (l >= 10 && !memcmp(tmp + i, "FRAGGUARD_", 10) && n + l + 1 < cap &&
-		    !(secure && !memcmp(tmp + i, "FRAGGUARD_CONFIG=", 17))) {
+		    !(secure && (!memcmp(tmp + i, "FRAGGUARD_CONFIG=", 17) ||
+				 !memcmp(tmp + i, "FRAGGUARD_REPORT=", 17)))) {
 			memcpy(buf + n, tmp + i, l);
 			n += l;
 			buf[n++] = '\n';
@@ -171,6 +174,7 @@ static void fork_child(void)
 	large_reset_locks();
 	front_reset_locks();
 	bg_after_fork_child();
+	report_after_fork_child();
 }
 
 int setup_init(void)
@@ -201,6 +205,7 @@ int setup_init(void)
 	front_init();
 	arena_init();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
+	report_init();
 	__atomic_store_n(&g.state, ST_READY, __ATOMIC_RELEASE);
 	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
 	return ST_READY;

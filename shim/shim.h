@@ -37,6 +37,7 @@ struct shim_counters {
 	uint64_t alloc_failures;
 	uint64_t trims, page_trims;
 	uint64_t thp_fallback;
+	uint64_t prefault_faults_est;   /* faults the pre-faulting took (estimate: arena_populate) */
 };
 extern struct shim_counters ctr;
 

@@ -30,9 +30,10 @@
  *                   REPORT_INTERVAL seconds), "signal" (REPORT_SIGNAL
  *                   received), "exec" (just before an exec* call replaces the
  *                   image; the new image starts its own report, which may
- *                   reuse the path when it has the same name), "fork-child"
- *                   (first write of a forked child, under its own pid),
- *                   "request" (the program called fg_report_write)
+ *                   reuse the path when it has the same name), "request"
+ *                   (the program called fg_report_write). "fork-child" is
+ *                   reserved: a forked child writes under its own pid with
+ *                   the reasons above and "process"."forked" true.
  *   "final"         true only when reason is "exit"
  *   "seq"           writes made by this process image so far, this one
  *                   included (1, 2, ...)
@@ -64,6 +65,8 @@
  *   "machine"             string, uname machine, e.g. "x86_64", "armv7l"
  *   "secure"              bool, secure execution (AT_SECURE): no path was
  *                         taken from the environment
+ *   "forked"              bool, this process is a fork of a process that
+ *                         ran the shim: counters start at the fork
  *
  * "config"
  *   One key per configuration option (every key of config/default.conf,
