@@ -7,7 +7,9 @@ so=$top/build/libfragguard.so
 py=/usr/bin/python3
 [ -x "$py" ] || py=$(command -v python3)
 [ -n "$py" ] || { echo "demo: python3 is needed (apt-get install python3)" >&2; exit 1; }
-[ -f "$so" ] || { echo "demo: build the shim first: make" >&2; exit 1; }
+cli=$top/build/fragguard
+[ -f "$so" ] && [ -x "$cli" ] || { echo "demo: build first: make" >&2; exit 1; }
+rep=$(mktemp -d "${TMPDIR:-/tmp}/fragguard-demo.XXXXXX") || exit 1
 n=${DEMO_N:-1000000}
 
 work='
@@ -32,14 +34,14 @@ print(json.dumps({"secs": t1 - t0, "minflt": ru.ru_minflt, "majflt": ru.ru_majfl
 '
 echo "fragguard demo: python3 builds a dict of $n entries (3 objects each) and sorts it,"
 echo "with PYTHONMALLOC=malloc so every object comes from malloc; once on glibc,"
-echo "once with LD_PRELOAD=$so"
+echo "once under the shim: fragguard run --report $rep -- python3 ..."
 echo
 # Touch and release some memory first: on virtual machines memory left idle
 # for a while is slow to touch again, which would favour the second run.
 "$py" -c 'b = bytearray(512 << 20); del b'
 a=$(PYTHONMALLOC=malloc "$py" -c "$work" "$n") || exit 1
 "$py" -c 'b = bytearray(512 << 20); del b'
-b=$(PYTHONMALLOC=malloc LD_PRELOAD=$so "$py" -c "$work" "$n") || exit 1
+b=$(PYTHONMALLOC=malloc "$cli" run -q --report "$rep" -- "$py" -c "$work" "$n") || exit 1
 "$py" - "$a" "$b" <<'PYEOF'
 import json, sys
 a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
@@ -61,3 +63,6 @@ print("Every page fault is the kernel stopping the program to find a page; the s
 print("takes memory in 2 MiB pre-faulted chunks instead, so the kernel is asked")
 print("once per chunk, when failure is cheap and visible, not at every 4 KiB touch.")
 PYEOF
+echo
+echo "The shim's own report of that run (fragguard report $rep):"
+"$cli" report "$rep"
