@@ -287,7 +287,7 @@ static int new_pipe(void)
  * mapping is SPAN bytes. Returns 0, or -errno when nothing could be mapped. */
 static int fill_anon(const struct opts *o)
 {
-	while (may_take(o, SPAN)) {
+	while (may_take(o, 64 * PAGE)) {
 		char *a = mmap(NULL, SPAN, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (a == MAP_FAILED)
@@ -410,7 +410,7 @@ static int eat_blocks(const struct opts *o)
 		int stuck = 0, extra = 0;
 		while (stuck < 64 && extra < 32 && eaten_blocks < 100000 && !stop_sig) {
 			int64_t units = high_blocks(true);
-			unsigned nb = units > 256 ? 32 : units > 32 ? 8 : 1;
+			unsigned nb = units > 2048 ? 256 : units > 256 ? 32 : units > 32 ? 8 : 1;
 			int r = new_sock(nb);
 			if (r < 0) {
 				fprintf(stderr, "fragguard: cannot hold order-1 blocks in a packet ring: %s\n",
