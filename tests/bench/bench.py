@@ -9,6 +9,7 @@ instruction counts for the single-thread micro workloads.
 
 usage: bench.py [--quick] [--out DIR] [--only WL[,WL]] [--alloc A[,A]]
                 [--reps N] [--no-callgrind] [--install-peers] [--so LIBFRAGGUARD]
+                [--pretouch both|half|4k|thp]
 
 --so (or FG_SO) measures another build of the shim, e.g. one built from a
 clean checkout while the working tree is being changed.
@@ -269,7 +270,9 @@ class Runner:
         return argv, None, None, ""
 
     def pretouch(self, mib):
-        subprocess.run([os.path.join(self.bdir, "pretouch"), str(mib)], env=clean_env())
+        # Twice MIB (4 KiB pages and huge pages, see pretouch.c) up to 4 GiB.
+        mode = self.args.pretouch or ("both" if mib <= 4096 else "half")
+        subprocess.run([os.path.join(self.bdir, "pretouch"), str(mib), mode], env=clean_env())
 
     def run_once(self, wl, a, timeout=900):
         argv, stdin_path, extra, why = self.argv(wl)
@@ -412,6 +415,7 @@ class Runner:
         doc = dict(
             date=datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
             mode="quick" if self.args.quick else "full", machine=machine_facts(), source=source_facts(),
+            pretouch=self.args.pretouch or "both (half above 4 GiB)",
             elapsed_s=round(time.monotonic() - t_start, 1),
             allocators=[{k: a[k] for k in ("name", "lib", "env", "note", "available", "skip_reason")}
                         for a in allocs],
@@ -441,7 +445,9 @@ def source_facts():
         r = subprocess.run(["git", "-C", TOP] + list(a), capture_output=True, text=True)
         return r.stdout.strip() if r.returncode == 0 else None
     dirty = git("status", "--porcelain", "--", "shim", "include")
-    return dict(commit=git("rev-parse", "--short", "HEAD"), shim_dirty=bool(dirty))
+    commit = os.environ.get("FG_BENCH_COMMIT") or git("rev-parse", "--short", "HEAD")
+    return dict(commit=commit or "unknown (not a git checkout; set FG_BENCH_COMMIT)",
+                shim_dirty=bool(dirty))
 
 
 def machine_facts():
@@ -527,7 +533,7 @@ def markdown(doc):
          "load average at the end: %s; %.0f s." % (
              doc["date"], m["nproc"], m["cpu"], m["mem_mib"], m["kernel"], m["thp"],
              m["thp_defrag"], m["glibc"], m["loadavg"], doc["elapsed_s"]), "",
-         "Source: commit %s%s." % (doc["source"]["commit"], " (shim/ or include/ changed in the working tree)"
+         "Pre-touch mode: %s. Source: commit %s%s." % (doc.get("pretouch"), doc["source"]["commit"], " (shim/ or include/ changed in the working tree)"
                                     if doc["source"]["shim_dirty"] else ""), "",
          "Time: the workload's own work time (ns per malloc+free for the thread "
          "workloads; process wall time for sqlite3), median of the runs, [min-max]; "
@@ -536,7 +542,8 @@ def markdown(doc):
          "(bytes / 2 MiB), bytes being what the workload keeps live (its peak RSS for "
          "python3 and sqlite3). Peak RSS = VmHWM read by the workload at its end (at exit for sqlite3); PTE = VmPTE and THP = "
          "AnonHugePages sampled by the workload at its peak (at exit for sqlite3). "
-         "Every run was preceded by pre-touching the same memory for every allocator.", "",
+         "Every run was preceded by pre-touching the same memory for every allocator, "
+         "once in 4 KiB pages and once in huge pages (tests/bench/pretouch.c says why).", "",
          "## Allocators", ""]
     for a in doc["allocators"]:
         L.append("* **%s**: %s%s%s" % (
@@ -709,6 +716,8 @@ def main():
     ap.add_argument("--alloc", type=lambda s: s.split(","), help="allocators to run")
     ap.add_argument("--reps", type=int, help="runs per workload and allocator")
     ap.add_argument("--no-callgrind", action="store_true")
+    ap.add_argument("--pretouch", choices=("both", "half", "4k", "thp"),
+                    help="pre-touch mode for every run (default: both; half above 4 GiB)")
     ap.add_argument("--so", default=os.environ.get("FG_SO"),
                     help="the libfragguard.so to measure (default build/libfragguard.so)")
     ap.add_argument("--install-peers", action="store_true",
