@@ -54,7 +54,7 @@ LIB       := $(B)/libfragguard.so
 CLI       := $(B)/fragguard
 TOOL_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lm
 
-.PHONY: all test demo deps clean fuzz fuzz-long check-deps check-build-deps bench bench-quick
+.PHONY: all test demo deps clean fuzz fuzz-long check-deps check-build-deps bench bench-quick vmtest
 all: check-build-deps $(LIB) $(if $(TOOL_SRC),$(CLI))
 
 check-build-deps:
@@ -149,6 +149,11 @@ fuzz-long: $(FUZZ_BIN)
 
 demo: all
 	@sh tools/demo.sh
+
+# The seeds' failures in a small QEMU machine, without and with the shim
+# (tests/vm/vmtest.sh): build/vm/, build/vm/results.md, docs/vm-results.md.
+vmtest: all
+	@sh tests/vm/vmtest.sh
 
 clean:
 	rm -rf $(B)

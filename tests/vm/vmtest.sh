@@ -1,0 +1,234 @@
+#!/bin/sh
+# vmtest.sh: the seeds' failures reproduced in a small machine, and what the
+# shim makes of them. Boots a stock Debian kernel (fetched, never installed;
+# cached) under QEMU with a busybox initramfs holding the shim, the fragguard
+# tool and the daemon, runs every scenario without and with the shim (same
+# kernel, same memory), copies the kernel log, the test output and the shim's
+# reports to build/vm/<scenario>-<mode>/, checks each outcome and writes the
+# results table (build/vm/results.md, and docs/vm-results.md).
+# Built on the prototype in ../shared/vm (kernel fetch, initramfs with the
+# glibc loader, the pinning tricks, the fork-free harness); it does not use it.
+#
+# Environment: VMTEST_ONLY="A B C" (scenarios), VMTEST_ACCEL=kvm|tcg (default:
+# KVM when a probe really boots, else TCG), VMTEST_DOCS=0 (do not write
+# docs/vm-results.md), FG_SO and FG_CLI (the shim and tool to test), FG_VM_CACHE (kernel cache; default
+# $XDG_CACHE_HOME/fragguard-vm), B (build directory), CC.
+# Exit: 0 every check passed, 1 some failed, 2 not built, 77 cannot run here.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 2
+B=${B:-build}
+OUT=$top/$B/vm
+CACHE=${FG_VM_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/fragguard-vm}
+ONLY=${VMTEST_ONLY:-A B C}
+CC=${CC:-cc}
+SHIM=${FG_SO:-$top/$B/libfragguard.so}
+CLI=${FG_CLI:-$top/$B/fragguard}
+T0=$(date +%s)
+
+say() { echo "vmtest: $*"; }
+skip() { echo "vmtest: skipped: $*"; exit 77; }
+
+for p in qemu-system-x86_64 cpio gzip tar apt-cache; do
+  command -v "$p" >/dev/null 2>&1 || skip "$p is not installed (apt-get install qemu-system-x86 busybox-static cpio)"
+done
+bb=$(command -v busybox 2>/dev/null || echo /bin/busybox)
+[ -x "$bb" ] || skip "busybox is not installed (apt-get install busybox-static)"
+ldd "$bb" >/dev/null 2>&1 && skip "$bb is dynamically linked (apt-get install busybox-static)"
+[ -f "$SHIM" ] && [ -x "$CLI" ] || { say "build first: 'make all' ($SHIM, $CLI)"; exit 2; }
+
+mkdir -p "$OUT" || exit 2
+say "kernel: looking in $CACHE"
+KERNEL=$(sh tests/vm/kernel.sh "$CACHE" 2>"$OUT/kernel-fetch.err") ||
+  skip "cannot fetch a kernel: $(cat "$OUT/kernel-fetch.err")"
+say "kernel: $KERNEL"
+$CC -O2 -std=gnu11 -Wall -o "$OUT/daemon" tests/vm/daemon.c || { say "cannot build tests/vm/daemon.c"; exit 2; }
+sh tests/vm/initramfs.sh "$OUT/initramfs.cpio.gz" "$SHIM" "$CLI" "$OUT/daemon" config ||
+  { say "cannot build the initramfs"; exit 2; }
+say "initramfs: $OUT/initramfs.cpio.gz ($(( $(wc -c < "$OUT/initramfs.cpio.gz") / 1024 )) KiB)"
+
+# run_vm NAME ACCEL MEM_MIB TIMEOUT_S KERNEL_ARGS...: one boot; its files land
+# in $OUT/NAME: kernel.log (ttyS0), test.log (ttyS1), what the guest put in
+# /out (ttyS2, a tar stream: dmesg, vmstat, reports), qemu.log. Sets WALL.
+run_vm() {
+  name=$1; acc=$2; mem=$3; tmo=$4; shift 4
+  d=$OUT/$name
+  rm -rf "$d"; mkdir -p "$d"
+  if [ "$acc" = kvm ]; then a="-accel kvm -cpu host"; else a="-accel tcg,thread=multi -cpu max"; fi
+  s=$(date +%s)
+  # shellcheck disable=SC2086
+  timeout -k 5 "$tmo" qemu-system-x86_64 $a -m "$mem" -smp 1 -display none -no-reboot \
+    -kernel "$KERNEL" -initrd "$OUT/initramfs.cpio.gz" \
+    -append "console=ttyS0 panic=1 loglevel=7 testtimeout=$((tmo - 30)) $*" -nic none -monitor none \
+    -chardev file,id=c0,path="$d/kernel.raw" -serial chardev:c0 \
+    -chardev file,id=c1,path="$d/test.raw" -serial chardev:c1 \
+    -chardev file,id=c2,path="$d/out.tar" -serial chardev:c2 \
+    </dev/null >"$d/qemu.log" 2>&1
+  rc=$?
+  WALL=$(( $(date +%s) - s ))
+  echo "qemu rc=$rc wall=${WALL}s accel=$acc mem=${mem}M args: $*" >> "$d/qemu.log"
+  tr -d '\r' < "$d/kernel.raw" > "$d/kernel.log"; tr -d '\r' < "$d/test.raw" > "$d/test.log"
+  rm -f "$d/kernel.raw" "$d/test.raw"
+  [ -s "$d/out.tar" ] && (cd "$d" && tar xf out.tar 2>/dev/null)
+  rm -f "$d/out.tar"
+}
+
+ACCEL=${VMTEST_ACCEL:-}
+if [ -z "$ACCEL" ]; then
+  ACCEL=tcg
+  if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+    run_vm probe kvm 128 30 scenario=probe
+    grep -q 'PROBE booted' "$OUT/probe/test.log" 2>/dev/null && ACCEL=kvm
+    say "KVM probe: $( [ $ACCEL = kvm ] && echo "booted in ${WALL}s, using KVM" || echo "did not boot, using TCG")"
+  fi
+fi
+
+# Helpers reading one run's files (directory $1).
+killed_daemon() {  # $1 dir: the daemon was OOM-killed
+  grep -q 'DAEMON EXIT STATUS 137' "$1/test.log" && grep -q 'Killed process [0-9]* (daemon)' "$1/kernel.log"
+}
+oom_any() { grep -q 'invoked oom-killer' "$1/kernel.log"; }
+oom_order() { sed -n 's/.*invoked oom-killer: .*order=\([0-9]*\).*/\1/p' "$1/kernel.log" | head -n 1; }
+leaked_mb() {      # last leaked figure the daemon printed
+  grep -E 'DAEMON (round|SURVIVED)' "$1/test.log" | tail -n 1 | sed -n 's/.*leaked \([0-9]*\)MB.*/\1/p'
+}
+memfree_mb() { grep 'DAEMON round' "$1/test.log" | tail -n 1 | sed -n 's/.*MemFree \([0-9]*\)kB.*/\1/p' | awk '{printf "%d", $1/1024}'; }
+survived() { grep -q 'DAEMON SURVIVED' "$1/test.log"; }
+fails() { sed -n 's/.*DAEMON SURVIVED.*malloc_fails \([0-9]*\).*/\1/p' "$1/test.log" | tail -n 1; }
+first_fail_mb() { sed -n 's/.*malloc() failed!.*leaked=\([0-9]*\)MB.*/\1/p' "$1/test.log" | head -n 1; }
+forks() { sed -n "s/.*DAEMON SURVIVED.*forks_$2 \([0-9]*\).*/\1/p" "$1/test.log" | tail -n 1; }
+anon_huge_kb() { sed -n 's/.*DAEMON AnonHugePages \(-*[0-9]*\)kB.*/\1/p' "$1/test.log" | tail -n 1; }
+vmdelta() {        # dir counter: after - go, from the guest's /proc/vmstat copies
+  a=$(awk -v k="$2" '$1 == k {print $2}' "$1/vmstat-after.txt" 2>/dev/null)
+  g=$(awk -v k="$2" '$1 == k {print $2}' "$1/vmstat-go.txt" 2>/dev/null)
+  echo $(( ${a:-0} - ${g:-0} ))
+}
+rsum() {           # dir key: the key's integer summed over the daemon's reports
+  cat "$1"/reports/*.json 2>/dev/null | tr ',{}' '\n\n\n' |
+    sed -n "s/^[[:space:]]*\"$2\"[[:space:]]*:[[:space:]]*\([0-9][0-9]*\)[[:space:]]*$/\1/p" |
+    awk '{s += $1} END {printf "%d", s}'
+}
+nreports() { ls "$1"/reports/*.json 2>/dev/null | wc -l | tr -d ' '; }
+policy_present() { grep -q '"available"[[:space:]]*:[[:space:]]*true' "$1"/reports/*.json 2>/dev/null; }
+explain_cause() {
+  "$CLI" explain --json "$1/kernel.log" > "$1/explain.json" 2>"$1/explain.err"
+  sed -n 's/^  "cause": "\([^"]*\)".*/\1/p' "$1/explain.json" | head -n 1
+}
+report_run() {     # fragguard report on the run's reports, when both exist
+  if [ "$(nreports "$1")" = 0 ]; then echo "no reports"; return; fi
+  if "$CLI" report "$1/reports" > "$1/report.txt" 2>&1; then echo "report.txt"
+  else echo "fragguard report failed: $(head -n 1 "$1/report.txt")"; fi
+}
+shim_did() {       # dir: what the shim's reports say it did
+  d=$1
+  if [ "$(nreports "$d")" = 0 ]; then echo "no report written"; return; fi
+  if ! policy_present "$d"; then echo "report: no policy in this shim (actions.available false)"; return; fi
+  echo "risk events $(rsum "$d" risk_events), refusals $(rsum "$d" refusals), compactions $(rsum "$d" compactions) ($(rsum "$d" compactions_helped) helped), waits $(rsum "$d" waits), fallbacks $(rsum "$d" fallbacks)"
+}
+
+FAILED=""; ROWS=""; NCHECK=0
+# check RUN OK TEXT: record one run's verdict
+check() {
+  NCHECK=$((NCHECK + 1))
+  if [ "$2" = 1 ]; then say "  PASS $1: $3"; else say "  FAIL $1: $3"; FAILED="$FAILED $1"; fi
+  echo "$3" > "$OUT/$1/verdict.txt"
+}
+row() { ROWS="$ROWS| $1 | $2 | $3 | $4 |
+"; }
+boot() {  # RUN MEM ARGS...: a progress line, the boot, a timing line
+  r=$1; m=$2; shift 2
+  say "$r: booting ($ACCEL, ${m} MiB) ..."
+  run_vm "$r" "$ACCEL" "$m" 240 "$@"
+  say "$r: done in ${WALL}s"
+}
+pf() { [ "$1" = 1 ] && echo PASS || echo FAIL; }
+
+for s in $ONLY; do
+  case $s in
+  A)
+    boot A-without 512 scenario=A movablecore=384M
+    d=$OUT/A-without; lw=$(leaked_mb "$d"); cause=$(explain_cause "$d")
+    ok=0; killed_daemon "$d" && [ "$(oom_order "$d")" = 0 ] && grep -q '__pte_alloc' "$d/kernel.log" && [ "$cause" = zone_restricted ] && ok=1
+    t="OOM-killed in __pte_alloc (order $(oom_order "$d")) after leaking ${lw:-?} MB, MemFree $(memfree_mb "$d") MB; explain: ${cause:-none}"
+    killed_daemon "$d" || t="not OOM-killed: $(grep -E 'DAEMON (EXIT|SURVIVED)' "$d/test.log" | tail -n 1); explain: ${cause:-none}"
+    check A-without $ok "$t"; aw="$t"; okw=$ok
+
+    boot A-with 512 scenario=A movablecore=384M shim=1 profile=embedded
+    d=$OUT/A-with; l=$(leaked_mb "$d"); f=$(fails "$d"); rep=$(report_run "$d")
+    ok=0; ! oom_any "$d" && survived "$d" && [ "${f:-0}" -gt 0 ] && [ $(( ${l:-0} * 2 )) -ge "${lw:-1}" ] && ok=1
+    if survived "$d" && ! oom_any "$d"; then
+      t="no OOM kill; ${f:-0} malloc() failures (ENOMEM), finished its rounds, leaked ${l:-?} MB (unprotected: ${lw:-?} MB)"
+    elif killed_daemon "$d"; then t="OOM-killed (order $(oom_order "$d")) after leaking ${l:-?} MB"
+    else t="neither survived nor OOM-killed: $(grep -E 'DAEMON (EXIT|SURVIVED)' "$d/test.log" | tail -n 1)"; fi
+    check A-with $ok "$t"; sd=$(shim_did "$d"); say "    shim: $sd; $rep"
+    row "A: seed 000 analog (page table, free memory all in Movable)" "$aw" "$t" "$sd"
+
+    boot A-reserve 512 scenario=A movablecore=384M shim=1 profile=embedded reserve=64M
+    d=$OUT/A-reserve; l=$(leaked_mb "$d"); ff=$(first_fail_mb "$d"); report_run "$d" >/dev/null
+    ok=0; ! oom_any "$d" && survived "$d" && { [ -z "$ff" ] || [ $(( ff * 10 )) -ge 576 ]; } && ok=1
+    t="reserve 64 MiB: $( [ -n "$ff" ] && echo "first malloc() failure after ${ff} MB" || echo "no malloc() failure"), leaked ${l:-?} MB, $(oom_any "$d" && echo "OOM kill" || echo "no OOM kill")$(survived "$d" || echo ", did not finish")"
+    check A-reserve $ok "$t"; sd=$(shim_did "$d")
+    row "A with FRAGGUARD_RESERVE=64M" "(as above)" "$t" "$sd"
+    ;;
+  B)
+    boot B-without 256 scenario=B
+    d=$OUT/B-without; cause=$(explain_cause "$d")
+    ok=0; killed_daemon "$d" && [ "$(oom_order "$d")" = 1 ] && grep -q 'pgd_alloc' "$d/kernel.log" && [ "$cause" = no_free_block ] && ok=1
+    lb=$(leaked_mb "$d"); t="OOM-killed at fork in pgd_alloc (order $(oom_order "$d")), leaked ${lb:-0} MB; explain: ${cause:-none}"
+    killed_daemon "$d" || t="not OOM-killed: $(grep -E 'DAEMON (EXIT|SURVIVED)' "$d/test.log" | tail -n 1); explain: ${cause:-none}"
+    check B-without $ok "$t"; bw=$t
+
+    boot B-with 256 scenario=B shim=1 profile=embedded
+    d=$OUT/B-with; rep=$(report_run "$d"); fo=$(forks "$d" ok); fx=$(forks "$d" failed)
+    ok=0; ! oom_any "$d" && survived "$d" && ok=1
+    if survived "$d" && ! oom_any "$d"; then
+      t="no OOM kill; ${fx:-0} forks refused ($(grep -m1 -o 'fork=FAIL(errno [0-9]*)' "$d/test.log" || echo none)), ${fo:-0} forks ran, finished its rounds"
+    elif killed_daemon "$d"; then t="OOM-killed (order $(oom_order "$d")) at $(grep -m1 -o 'pgd_alloc' "$d/kernel.log" || echo '?')"
+    else t="neither survived nor OOM-killed: $(grep -E 'DAEMON (EXIT|SURVIVED)' "$d/test.log" | tail -n 1)"; fi
+    check B-with $ok "$t"; sd=$(shim_did "$d"); say "    shim: $sd; $rep"
+    row "B: seed 001 analog (fork's order-1 page directory, all free blocks order 0)" "$bw" "$t" "$sd"
+    ;;
+  C)
+    boot C-without 256 scenario=C
+    d=$OUT/C-without; h=$(anon_huge_kb "$d"); fb=$(vmdelta "$d" thp_fault_fallback)
+    ok=0; survived "$d" && ! oom_any "$d" && [ "${h:-1}" -eq 0 ] && [ "$fb" -gt 0 ] && ok=1
+    t="no huge page for the heap (AnonHugePages ${h:-?} kB, thp_fault_fallback +$fb): order 9 missing, nobody compacts"
+    survived "$d" || t="did not finish: $(grep -E 'DAEMON (EXIT|SURVIVED)' "$d/test.log" | tail -n 1)"
+    check C-without $ok "$t"; cw=$t
+
+    boot C-with 256 scenario=C shim=1 profile=server FRAGGUARD_COMPACT=1
+    d=$OUT/C-with; rep=$(report_run "$d"); h=$(anon_huge_kb "$d")
+    c=$(rsum "$d" compactions); ch=$(rsum "$d" compactions_helped)
+    ms=$(vmdelta "$d" compact_migrate_scanned); iso=$(vmdelta "$d" compact_isolated); ta=$(vmdelta "$d" thp_fault_alloc)
+    ok=0; survived "$d" && ! oom_any "$d" && [ "${c:-0}" -ge 1 ] && [ "${ch:-0}" -ge 1 ] && [ "$iso" -gt 0 ] && [ "${h:-0}" -gt 0 ] && ok=1
+    t="compactions ${c:-0} (${ch:-0} helped); vmstat compact_migrate_scanned +$ms, compact_isolated +$iso, thp_fault_alloc +$ta; AnonHugePages ${h:-?} kB"
+    survived "$d" || t="did not finish: $(grep -E 'DAEMON (EXIT|SURVIVED)' "$d/test.log" | tail -n 1); $t"
+    check C-with $ok "$t"; sd=$(shim_did "$d"); say "    shim: $sd; $rep"
+    row "C: movable holes, order 9 missing, compaction can make it" "$cw" "$t" "$sd"
+    ;;
+  *) say "unknown scenario '$s'"; exit 2 ;;
+  esac
+done
+
+TOTAL=$(( $(date +%s) - T0 ))
+kver=$(basename "$(dirname "$KERNEL")")
+{
+  echo "## Results in a small machine"
+  echo
+  echo "Generated by \`make vmtest\` (tests/vm/vmtest.sh) on $(date -u +%Y-%m-%d): kernel $kver under QEMU ($ACCEL), $NCHECK runs in ${TOTAL}s."
+  echo "Each scenario boots the same kernel with the same memory twice, without and with the shim; logs, kernel OOM reports and the shim's reports are in build/vm/<scenario>-<mode>/."
+  echo
+  echo "| scenario | without the shim | with the shim | what the shim did (its report) |"
+  echo "|---|---|---|---|"
+  printf '%s' "$ROWS"
+  echo
+  if [ -z "$FAILED" ]; then echo "Every check passed."
+  else echo "Checks that failed:$FAILED (see build/vm/<run>/test.log, kernel.log, verdict.txt)."; fi
+} > "$OUT/results.md"
+if [ "${VMTEST_DOCS:-1}" = 1 ]; then
+  mkdir -p docs && cp "$OUT/results.md" docs/vm-results.md
+fi
+say "results: $OUT/results.md ($NCHECK runs, ${TOTAL}s, accel $ACCEL)"
+if [ -n "$FAILED" ]; then say "FAILED:$FAILED"; exit 1; fi
+say "all checks passed"
+exit 0
