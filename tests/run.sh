@@ -43,5 +43,5 @@ for dir in tests/preload tests/tools tests/real tests/fuzz tests/bench tests/vm;
 done
 echo
 [ -n "$failed" ] && echo "failed:$failed"
-echo "$pass passed, $fail failed, $skip skipped"
+echo "$pass passed, $fail failed, $skip skipped" | tee "$B/test-summary.txt"
 [ $fail -eq 0 ]
