@@ -28,6 +28,25 @@ struct fg_stats {
 	uint64_t page_trims;       /* passes over partly used chunks */
 	int32_t thp;               /* 1 chunks advised MADV_HUGEPAGE */
 	int32_t populate;          /* 1 MADV_POPULATE_WRITE, 0 touching pages */
+	/* Looking before large faults (appended; counts since start). */
+	uint32_t guard_on;         /* 1 when the shim samples before large faults */
+	uint32_t compact_denied;   /* 1 when compaction was found not permitted */
+	uint64_t guard_checks;     /* large faults looked at (chunk, large, mmap, fork) */
+	uint64_t guard_samples;    /* /proc samples taken */
+	uint64_t guard_sample_errors;
+	uint64_t guard_sample_us;  /* time spent reading and parsing /proc */
+	uint64_t risk_events;      /* checks that found the kernel might fail */
+	uint64_t risk_pagetable, risk_anon, risk_thp, risk_pgd; /* by the request at risk */
+	uint64_t risk_exhausted, risk_cma, risk_zone, risk_fragmented; /* by cause */
+	uint64_t compactions;      /* compact_memory writes */
+	uint64_t compactions_skipped;   /* wanted but rate-limited or not permitted */
+	uint64_t compactions_effective; /* the re-sample no longer showed fragmentation */
+	uint64_t compact_us;       /* time spent compacting */
+	uint64_t waits, wait_ms;   /* back-offs and their total */
+	uint64_t fallbacks;        /* growths given no huge page */
+	uint64_t refusals;         /* large faults refused (ENOMEM) */
+	uint64_t refused_alloc, refused_mmap, refused_fork;
+	uint64_t risk_accepted;    /* risk seen, steps exhausted, went ahead */
 };
 
 /* Fills *out (size bytes of it, for older callers). Returns 0, or -1 when

@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "lock.h"
 #include "callsite.h"
+#include "guard.h"
 #include "os.h"
 #include "registry.h"
 
@@ -144,10 +145,16 @@ static size_t starter_faulted;
 static struct chunk *chunk_new(int reserve)
 {
 	int first = !reserve && !__atomic_exchange_n(&starter_done, 1, __ATOMIC_RELAXED);
+	/* Look before the fault (guard.h): the reserve was checked by nobody
+	 * on purpose, it is the budget taken at start. */
+	int look = reserve ? 0 : guard_chunk(g.chunk, first ? g.unit : g.chunk,
+					     g.thp_advise && !first);
+	if (look < 0)
+		goto fail;
 	struct chunk *c = arena_map_aligned(g.chunk, g.chunk);
 	if (!c)
 		goto fail;
-	if (g.thp_advise && !first)
+	if (g.thp_advise && !first && look == 0)
 		os_madvise(c, g.chunk, MADV_HUGEPAGE);
 	else if (g.pmd)
 		os_madvise(c, g.chunk, MADV_NOHUGEPAGE);

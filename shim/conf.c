@@ -7,6 +7,8 @@
 #include <string.h>
 #include "conf.h"
 #include "fmt.h"
+#include "kmem.h"
+#include "policy.h"
 
 #define OPT(k, t, f, d, lo, hi, h) { k, t, offsetof(struct fg_conf, f), d, lo, hi, h }
 #define GiB (1024ull * 1024 * 1024)
@@ -42,6 +44,28 @@ const struct conf_opt conf_opts[] = {
 	    "signal (e.g. USR2) that makes the shim write the report, if the program has no handler for it; 0: none"),
 	OPT("SAMPLE_BYTES", CONF_SIZE, sample_bytes, "512K", 0, 64 * GiB,
 	    "mean bytes between call-site samples (libunwind), byte-weighted; 0: no call sites"),
+	/* Looking before large faults (policy.h, guard.c). */
+	OPT("ON_RISK", CONF_STR, on_risk, "compact,wait,fallback,refuse", 0,
+	    sizeof(((struct fg_conf *)0)->on_risk),
+	    "what to do, in order, when the kernel may not serve a large fault: compact, wait, fallback, refuse (or none)"),
+	OPT("MARGIN", CONF_UINT, margin, "32", 0, 1u << 30,
+	    "pages to keep free above the min watermark + lowmem reserve beyond what the growth needs"),
+	OPT("MAX_WAIT_MS", CONF_UINT, max_wait_ms, "50", 0, 60000,
+	    "longest back-off (exponential from 1 ms, then re-sample) per large fault"),
+	OPT("COMPACT_INTERVAL_MS", CONF_UINT, compact_interval_ms, "10000", 0, 86400000,
+	    "least time between two compactions, per process and across processes"),
+	OPT("ERA", CONF_STR, era, "auto", 0, sizeof(((struct fg_conf *)0)->era),
+	    "watermark rules: auto (from the kernel release), pre44, 44"),
+	OPT("ZONEINFO_MS", CONF_UINT, zoneinfo_ms, "1000", 0, 60000,
+	    "how long a read of /proc/zoneinfo is reused (buddyinfo is read at every check)"),
+	OPT("SAMPLE", CONF_BOOL, sample, "1", 0, 1,
+	    "look at the kernel's free memory before every large fault (0: never)"),
+	OPT("MMAP_CHECK", CONF_SIZE, mmap_check, "1M", 4096, 1ull << 40,
+	    "the program's own writable anonymous private mmaps at least this big are checked"),
+	OPT("REFUSE_HOLD_MS", CONF_UINT, refuse_hold_ms, "100", 0, 60000,
+	    "after a refusal, refuse further large faults this long without sampling again"),
+	OPT("PROC_ROOT", CONF_STR, proc_root, "", 0, sizeof(((struct fg_conf *)0)->proc_root),
+	    "read DIR/buddyinfo, DIR/zoneinfo, DIR/vmstat and write DIR/sys/vm/compact_memory instead of /proc (tests, containers)"),
 };
 const unsigned conf_nopts = sizeof conf_opts / sizeof conf_opts[0];
 
@@ -101,6 +125,25 @@ static int parse_sig(const char *s, size_t n, uint64_t *out)
 	    v == SIGFPE || v == SIGABRT || v == SIGTRAP || v == SIGCHLD || v > 64)
 		return -EINVAL;
 	*out = v;
+	return 0;
+}
+
+/* Values of the string keys that have a grammar (ON_RISK, ERA, PROC_ROOT). */
+static int str_check(const char *key, const char *s, size_t n, struct fmtbuf *fb)
+{
+	enum kmem_era era;
+	if (!strcmp(key, "ON_RISK") && policy_parse_steps(s, n, NULL) < 0) {
+		fmt_str(fb, "expected a comma list of compact, wait, fallback, refuse (each once), or none");
+		return -EINVAL;
+	}
+	if (!strcmp(key, "ERA") && kmem_era_parse(s, n, &era) < 0) {
+		fmt_str(fb, "expected auto, pre44 or 44");
+		return -EINVAL;
+	}
+	if (!strcmp(key, "PROC_ROOT") && n && s[0] != '/') {
+		fmt_str(fb, "expected an absolute directory, or nothing for /proc");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -203,6 +246,8 @@ int conf_set(struct fg_conf *c, const struct conf_opt *o, const char *val, size_
 		}
 		break;
 	case CONF_STR:
+		if (str_check(o->key, val, n, &fb) < 0)
+			return -EINVAL;
 		if (n >= o->max || memchr(val, 0, n)) {
 			fmt_str(&fb, "expected text shorter than ");
 			fmt_u64(&fb, o->max);

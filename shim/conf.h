@@ -22,6 +22,17 @@ struct fg_conf {
 	uint64_t report_interval; /* REPORT_INTERVAL: seconds between rewrites (0 none) */
 	uint64_t report_signal;   /* REPORT_SIGNAL: signal number that writes it (0 none) */
 	uint64_t sample_bytes;    /* SAMPLE_BYTES: mean bytes between call-site samples (0 off) */
+	/* Looking before large faults (policy.h, guard.c). */
+	char on_risk[48];         /* ON_RISK: steps, e.g. "compact,wait,fallback,refuse" */
+	uint64_t margin;          /* MARGIN: pages to keep above min + reserve */
+	uint64_t max_wait_ms;     /* MAX_WAIT_MS: back-off bound per event */
+	uint64_t compact_interval_ms; /* COMPACT_INTERVAL_MS: between compactions */
+	char era[8];              /* ERA: auto, pre44, 44 */
+	uint64_t zoneinfo_ms;     /* ZONEINFO_MS: zoneinfo cache time */
+	int sample;               /* SAMPLE: look before large faults at all */
+	uint64_t mmap_check;      /* MMAP_CHECK: smallest checked anonymous mmap */
+	uint64_t refuse_hold_ms;  /* REFUSE_HOLD_MS: refusals repeat without sampling */
+	char proc_root[256];      /* PROC_ROOT: read DIR/buddyinfo... ("" /proc) */
 };
 
 /* CONF_STR: a NUL-terminated char array field (max = its size); CONF_SIG: a

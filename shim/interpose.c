@@ -17,6 +17,7 @@
 #include "fmt.h"
 #include "front.h"
 #include "glibc.h"
+#include "guard.h"
 #include "large.h"
 #include "os.h"
 #include "registry.h"
@@ -302,6 +303,7 @@ EXPORT int fg_stats(struct fg_stats *out, size_t size)
 	C(prefault_failures); C(bytes_released); C(large_allocs); C(large_frees);
 	C(large_reused); C(alloc_failures); C(page_trims); C(large_bytes);
 #undef C
+	guard_stats(&s);
 	memcpy(out, &s, size < sizeof s ? size : sizeof s);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include "arena.h"
 #include "callsite.h"
+#include "guard.h"
 #include "large.h"
 #include "lock.h"
 #include "os.h"
@@ -80,11 +81,17 @@ void *large_alloc(size_t size, size_t align, int *fresh)
 			return p;
 		}
 	}
+	/* Look before the fault (guard.h); cached blocks above need no look. */
+	int look = guard_large(len, fault, g.thp_advise);
+	if (look < 0)
+		goto fail;
 	p = arena_map_aligned(len, align > g.chunk ? align : g.chunk);
 	if (!p)
 		goto fail;
-	if (g.thp_advise)
+	if (g.thp_advise && look == 0)
 		os_madvise(p, len, MADV_HUGEPAGE);
+	else if (look > 0)
+		os_madvise(p, len, MADV_NOHUGEPAGE);
 	else if (g.pmd && !g.conf.thp)
 		os_madvise(p, len, MADV_NOHUGEPAGE);
 	if (arena_populate(p, fault) < 0 || large_register(p, len) < 0) {

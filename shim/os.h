@@ -56,6 +56,19 @@ struct os_uname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domain[65];
 };
 int os_uname(struct os_uname *u);
+/* For looking before large faults (guard.c, sample.c, compact.c, mmap.c). */
+ssize_t os_pwrite(int fd, const void *buf, size_t len, off_t off);
+/* flock(2): LOCK_EX | LOCK_NB etc. 0 or -errno. */
+int os_flock(int fd, int op);
+int os_mkdir(const char *path, int mode);
+/* fcntl(F_DUPFD_CLOEXEC, minfd): the new descriptor or -errno. */
+int os_dupfd(int fd, int minfd);
+/* The mmap system call with every argument (the interposed mmap forwards
+ * here); the address, or -errno as a pointer-sized value (> -4096UL). */
+long os_mmap_sys(void *addr, size_t len, int prot, int flags, int fd, long long off);
+/* munmap and mremap with every argument, results as the system call's. */
+long os_munmap_sys(void *addr, size_t len);
+long os_mremap_sys(void *old, size_t old_len, size_t new_len, int flags, void *to);
 /* One line to stderr, prefixed "fragguard: ". Async-signal-safe. */
 void os_say(const char *msg);
 

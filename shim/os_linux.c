@@ -219,6 +219,40 @@ int os_uname(struct os_uname *u)
 	return r;
 }
 
+/* ---- for looking before large faults (guard.c and its helpers) ---- */
+ssize_t os_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	return RAW(SYS_pwrite64, fd, buf, len, off, 0, 0);
+}
+
+int os_flock(int fd, int op) { return (int)RAW(SYS_flock, fd, op, 0, 0, 0, 0); }
+
+int os_mkdir(const char *path, int mode)
+{
+	return (int)RAW(SYS_mkdirat, AT_FDCWD, path, mode, 0, 0, 0);
+}
+
+int os_dupfd(int fd, int minfd) { return (int)RAW(SYS_fcntl, fd, F_DUPFD_CLOEXEC, minfd, 0, 0, 0); }
+
+long os_mmap_sys(void *addr, size_t len, int prot, int flags, int fd, long long off)
+{
+#if defined(SYS_mmap2)
+	/* 32-bit: the offset goes in 4096-byte units. */
+	if (off & 4095)
+		return -22;
+	return RAW(SYS_mmap2, addr, len, prot, flags, fd, (long)(off >> 12));
+#else
+	return RAW(SYS_mmap, addr, len, prot, flags, fd, off);
+#endif
+}
+
+long os_munmap_sys(void *addr, size_t len) { return RAW(SYS_munmap, addr, len, 0, 0, 0, 0); }
+
+long os_mremap_sys(void *old, size_t old_len, size_t new_len, int flags, void *to)
+{
+	return RAW(SYS_mremap, old, old_len, new_len, flags, to, 0);
+}
+
 void os_say(const char *msg)
 {
 	char line[512];

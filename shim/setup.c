@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "fmt.h"
 #include "front.h"
+#include "guard.h"
 #include "large.h"
 #include "os.h"
 #include "report.h"
@@ -175,6 +176,7 @@ static void fork_child(void)
 	front_reset_locks();
 	bg_after_fork_child();
 	report_after_fork_child();
+	guard_after_fork_child();
 }
 
 int setup_init(void)
