@@ -119,8 +119,9 @@ static void usage(FILE *f)
 		"  --floor-field F    MemAvailable (default) or MemFree\n"
 		"  --zones LIST       pipes: the floor is the sum of these zones' free pages\n"
 		"                     (/proc/zoneinfo), e.g. DMA,DMA32\n"
-		"  --keep-until FILE  with --zones: while holding, pin again whenever the\n"
-		"                     zones rise above the floor, until FILE exists\n"
+		"  --keep-until FILE  while holding, until FILE exists: with --zones pin\n"
+		"                     again whenever the zones rise above the floor; with\n"
+		"                     --eat-blocks hold every new order >= 1 block\n"
 		"  --eat-blocks       pinned: then hold every remaining free block of order\n"
 		"                     >= 1 (packet rings; needs CAP_NET_RAW), compacting\n"
 		"                     between rounds when /proc/sys/vm/compact_memory is writable\n"
@@ -533,8 +534,10 @@ static void print_buddyinfo(FILE *f)
 		fputs(rbuf, f);
 }
 
-/* Holds until a signal, the time bound, or the watched process's exit. With
- * --zones and --keep-until, re-pins up to the floor until that file exists. */
+/* Holds until a signal, the time bound, or the watched process's exit. Until
+ * the --keep-until file exists it keeps the state it built: with --zones it
+ * pins again down to the floor, with --eat-blocks it holds every order >= 1
+ * block that appears (pages freed by exiting processes, per-CPU lists). */
 static void hold(const struct opts *o)
 {
 	bool was = true;
@@ -548,6 +551,12 @@ static void hold(const struct opts *o)
 				while (f > (int64_t)o->floor && !stop_sig && pipe_page() == 0)
 					f -= (int64_t)PAGE;
 			}
+		}
+		if (o->mode == M_PINNED && o->eat_blocks && o->keep_until) {
+			struct stat sb;
+			if (stat(o->keep_until, &sb) != 0)
+				while (high_blocks(false) > 0 && !stop_sig && new_sock(1) == 0)
+					;
 		}
 		if (o->watch_pid) {
 			bool a = alive(o->watch_pid);
@@ -709,8 +718,9 @@ found:
 		fprintf(stderr, "fragguard: cannot use --zones with mode '%s': only with pipes\n", argv[optind]);
 		return 2;
 	}
-	if (o->keep_until && !o->zones[0]) {
-		fprintf(stderr, "fragguard: cannot use --keep-until '%s' without --zones\n", o->keep_until);
+	if (o->keep_until && !o->zones[0] && !o->eat_blocks) {
+		fprintf(stderr, "fragguard: cannot use --keep-until '%s' without --zones or --eat-blocks\n",
+			o->keep_until);
 		return 2;
 	}
 	if ((o->eat_blocks || o->mlock_pin) && o->mode != M_PINNED) {

@@ -1,7 +1,7 @@
 /* daemon.c: the VM tests' leaking "daemon", the seeds' test program made
  * non-interactive (adapted from the VM prototype, ../shared/vm/src/daemon.c).
- * Each round: count x malloc(size) + memset, never freed; every exec_every
- * rounds a fork+exec of /bin/true (a daemon running a helper: fork needs an
+ * Each round: every exec_every rounds first a fork+exec of /bin/true, then
+ * count x malloc(size) + memset, never freed (a daemon running a helper: fork needs an
  * order-1 page directory on x86-64 with page-table isolation).
  * usage: daemon [rounds (0 = forever)] [delay_ms] [exec_every (0 = never)]
  *               [count] [size]
@@ -77,18 +77,8 @@ int main(int argc, char **argv)
 	for (long r = 1; rounds == 0 || r <= rounds; r++) {
 		double t0 = now_s();
 		char ex[80] = "";
-		for (int i = 0; i < count; i++) {
-			void *p = malloc((size_t)size);
-			if (p) {
-				memset(p, 'J', (size_t)size);
-				leaked += size;
-				continue;
-			}
-			fails++;
-			if (fails < 5 || fails % 1000 == 0)
-				printf("DAEMON malloc() failed! (fails=%ld errno=%d leaked=%ldMB)\n",
-				       fails, errno, leaked >> 20);
-		}
+		/* The fork comes first in its round: it meets the memory exactly as
+		 * the harness left it at "go", before this round's leak changes it. */
 		if (exec_every && r % exec_every == 0) {
 			double f0 = now_s();
 			pid_t pid = fork();
@@ -107,6 +97,18 @@ int main(int argc, char **argv)
 					 WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "ok" : "BAD",
 					 (now_s() - f0) * 1e3);
 			}
+		}
+		for (int i = 0; i < count; i++) {
+			void *p = malloc((size_t)size);
+			if (p) {
+				memset(p, 'J', (size_t)size);
+				leaked += size;
+				continue;
+			}
+			fails++;
+			if (fails < 5 || fails % 1000 == 0)
+				printf("DAEMON malloc() failed! (fails=%ld errno=%d leaked=%ldMB)\n",
+				       fails, errno, leaked >> 20);
 		}
 		printf("DAEMON round %ld leaked %ldMB MemFree %ldkB round_ms %.1f%s\n", r,
 		       leaked >> 20, meminfo_kb("MemFree:"), (now_s() - t0) * 1e3, ex);
