@@ -180,6 +180,7 @@ static int check(enum policy_event ev, struct policy_need *need)
 			GADD(risk_events, 1);
 			GADD(risk_by_kind[a.kind], 1);
 			GADD(risk_by_cause[a.cause], 1);
+			GADD(risk_by_event[ev], 1);
 			uint64_t i = __atomic_fetch_add(&guard_ctr.ring_next, 1, __ATOMIC_RELAXED);
 			rec = &guard_ctr.ring[i % POLICY_RING];
 			record(rec, ev, &a, zones);

@@ -155,6 +155,7 @@ struct policy_counters {
 	uint64_t risk_events;   /* events whose first assessment showed risk */
 	uint64_t risk_by_kind[POLICY_NKINDS];
 	uint64_t risk_by_cause[POLICY_NCAUSES];
+	uint64_t risk_by_event[POLICY_NEVENTS];
 	uint64_t compact_done, compact_skipped, compact_effective, compact_ns;
 	uint64_t compact_scanned; /* vmstat compact_migrate_scanned growth */
 	uint64_t waits, wait_ms;

@@ -20,6 +20,7 @@
 #include "front.h"
 #include "lock.h"
 #include "os.h"
+#include "guard.h"
 #include "report.h"
 #include "shim.h"
 
@@ -131,6 +132,13 @@ static void ki(struct fmtbuf *fb, const char *k, int64_t v)
 		fmt_str(fb, "null");
 	else
 		fmt_u64(fb, (uint64_t)v);
+}
+
+/* A signed value (negative is meaningful, unlike ki's "unknown"). */
+static void kd(struct fmtbuf *fb, const char *k, int64_t v)
+{
+	key(fb, k);
+	fmt_i64(fb, v);
 }
 
 static void ks(struct fmtbuf *fb, const char *k, const char *s)
@@ -334,10 +342,70 @@ struct report_actions {
 	uint64_t compactions, compactions_helped, waits, stall_ms, fallbacks, thp_fallbacks, refusals;
 };
 
+#define GC(f) __atomic_load_n(&guard_ctr.f, __ATOMIC_RELAXED)
+
 static void report_policy_actions(struct report_actions *a)
 {
 	memset(a, 0, sizeof *a);
+	a->available = 1;
+	a->samples = GC(samples);
+	a->risk_events = GC(risk_events);
+	a->risk_chunk = GC(risk_by_event[POLICY_EV_CHUNK]);
+	a->risk_large = GC(risk_by_event[POLICY_EV_LARGE]);
+	a->risk_mmap = GC(risk_by_event[POLICY_EV_MMAP]);
+	a->risk_fork = GC(risk_by_event[POLICY_EV_FORK]);
+	a->compactions = GC(compact_done);
+	a->compactions_helped = GC(compact_effective);
+	a->waits = GC(waits);
+	a->stall_ms = GC(wait_ms) + GC(compact_ns) / 1000000;
+	a->fallbacks = GC(fallbacks);
 	a->thp_fallbacks = CTR(thp_fallback);
+	a->refusals = GC(refusals);
+}
+
+static const char *const event_name[POLICY_NEVENTS] = { "chunk", "large", "mmap", "fork" };
+static const char *const action_name[POLICY_NACTIONS] = { "none", "compact", "wait", "fallback", "refuse" };
+static const char *const cause_name[POLICY_NCAUSES] = { "none", "exhausted", "cma_stranded",
+							 "zone_restricted", "no_free_block", "unknown" };
+
+/* The policy's ring of risky moments, oldest first. */
+static void risk_array(struct fmtbuf *fb)
+{
+	uint64_t n = GC(ring_next), first = n > POLICY_RING ? n - POLICY_RING : 0;
+	fmt_str(fb, "[");
+	for (uint64_t i = first; i < n; i++) {
+		const struct policy_risk_rec *r = &guard_ctr.ring[i % POLICY_RING];
+		if (i > first)
+			fmt_str(fb, ",");
+		fmt_str(fb, "{");
+		ku(fb, "t_ms", r->t_ms > start_mono_ms ? r->t_ms - start_mono_ms : 0);
+		ks(fb, "cause", r->event < POLICY_NEVENTS ? event_name[r->event] : "unknown");
+		ks(fb, "reason", r->cause < POLICY_NCAUSES ? cause_name[r->cause] : "unknown");
+		kd(fb, "order", r->order);
+		ki(fb, "bytes", r->need * (int64_t)(g.os_page << (r->order > 0 ? r->order : 0)));
+		key(fb, "zone");
+		if (r->zone[0])
+			fmt_json_str(fb, r->zone);
+		else
+			fmt_str(fb, "null");
+		ki(fb, "free_pages", r->free);
+		ki(fb, "min_pages", r->min);
+		ki(fb, "low_pages", r->low);
+		ki(fb, "high_pages", r->high);
+		kd(fb, "margin_pages", r->capacity - r->need);
+		key(fb, "free_blocks");
+		fmt_str(fb, "[");
+		for (unsigned o = 0; o < r->norders && o < KMEM_MAX_ORDERS; o++) {
+			if (o)
+				fmt_str(fb, ",");
+			fmt_u64(fb, r->nr_free[o]);
+		}
+		fmt_str(fb, "]");
+		ks(fb, "action", r->action < POLICY_NACTIONS ? action_name[r->action] : "none");
+		ks(fb, "outcome", r->action == POLICY_REFUSE ? "failed" : "ok");
+		fmt_str(fb, "}");
+	}
+	fmt_str(fb, "]");
 }
 
 static void sec_actions(struct fmtbuf *fb)
@@ -365,7 +433,7 @@ static void sec_actions(struct fmtbuf *fb)
 	ku(fb, "refusals", a.refusals);
 	fmt_str(fb, "}");
 	key(fb, "risk_events");
-	fmt_str(fb, "[]");
+	risk_array(fb);
 }
 
 static void build(struct fmtbuf *fb, const char *reason)
