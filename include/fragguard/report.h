@@ -152,12 +152,17 @@
  * "risk_events"  array of at most FG_REPORT_RISK_RING objects, oldest
  *   first (the most recent ones are kept):
  *   "t_ms"        since start_unix_ms
- *   "cause"       "chunk", "large", "mmap" or "fork"
+ *   "cause"       "chunk", "large", "mmap" or "fork" (the large fault)
+ *   "reason"      why it was risky, in explain's vocabulary: "exhausted",
+ *                 "cma_stranded", "zone_restricted", "no_free_block",
+ *                 "unknown"
  *   "order"       the order of the kernel allocation at risk
  *   "bytes"       the request size
  *   "zone"        zone name or null
  *   "free_pages", "min_pages", "low_pages", "high_pages"   that zone
- *   "margin_pages"  signed: usable free minus the watermark (<= 0 fails)
+ *   "margin_pages"  signed: what the usable zones can grant above min and
+ *                 reserve, minus what the fault needs (pages for order 0,
+ *                 blocks above); negative means the kernel would refuse
  *   "free_blocks"   array of counts of free blocks per order 0..N
  *   "action"      "none", "compact", "wait", "fallback" or "refuse"
  *   "outcome"     "ok" or "failed"
