@@ -3,7 +3,7 @@
 # amd64 kernel lacks). Pipe pages (unmovable) pin DMA and DMA32 down to min +
 # lowmem_reserve + margin; the leaking daemon's next page-table page (order 0,
 # GFP_KERNEL, __pte_alloc) cannot use Movable, so the kernel OOM-kills it while
-# hundreds of MB are free. Knobs: margin=PAGES rounds=N.
+# hundreds of MB are free. Knobs: margin=PAGES (vmtest.sh passes 192) rounds=N.
 . /bin/lib.sh
 M=$(arg margin); M=${M:-32}
 R=$(arg rounds); R=${R:-200}
