@@ -230,6 +230,13 @@ kver=$(basename "$(dirname "$KERNEL")")
   echo "|---|---|---|---|"
   printf '%s' "$ROWS"
   echo
+  echo "\`fragguard explain --json\` on the unprotected runs' kernel logs gives the cause"
+  echo "(A: zone_restricted, B: no_free_block); \`fragguard report\` on the protected runs' reports:"
+  echo
+  for r in A-with A-reserve B-with C-with; do
+    [ -f "$OUT/$r/report.txt" ] || continue
+    echo "$r:"; echo; echo '```'; cat "$OUT/$r/report.txt"; echo '```'; echo
+  done
   if [ -z "$FAILED" ]; then echo "Every check passed."
   else echo "Checks that failed:$FAILED (see build/vm/<run>/test.log, kernel.log, verdict.txt)."; fi
 } > "$OUT/results.md"
