@@ -134,6 +134,7 @@ shim_did() {       # dir: what the shim's reports say it did
 # room to grow (A-with must leak at least half as much). With margin 32 it
 # would refuse from the start.
 AMEM=${VMTEST_A_MEM:-1024}; AMOV=${VMTEST_A_MOVABLE:-896M}; AMARGIN=${VMTEST_A_MARGIN:-192}
+AROUNDS=${VMTEST_A_ROUNDS:-120}   # 4 MB each: past where the unprotected daemon dies
 FAILED=""; ROWS=""; NCHECK=0
 # check RUN OK TEXT: record one run's verdict
 check() {
@@ -154,14 +155,14 @@ pf() { [ "$1" = 1 ] && echo PASS || echo FAIL; }
 for s in $ONLY; do
   case $s in
   A)
-    boot A-without "$AMEM" scenario=A movablecore="$AMOV" margin="$AMARGIN"
+    boot A-without "$AMEM" scenario=A movablecore="$AMOV" margin="$AMARGIN" rounds="$AROUNDS"
     d=$OUT/A-without; lw=$(leaked_mb "$d"); cause=$(explain_cause "$d")
     ok=0; killed_daemon "$d" && [ "$(oom_order "$d")" = 0 ] && grep -q '__pte_alloc' "$d/kernel.log" && [ "$cause" = zone_restricted ] && ok=1
     t="OOM-killed in __pte_alloc (order $(oom_order "$d")) after leaking ${lw:-?} MB, MemFree $(memfree_mb "$d") MB; explain: ${cause:-none}"
     killed_daemon "$d" || t="not OOM-killed: $(grep -E 'DAEMON (EXIT|SURVIVED)' "$d/test.log" | tail -n 1); explain: ${cause:-none}"
     check A-without $ok "$t"; aw="$t"; okw=$ok
 
-    boot A-with "$AMEM" scenario=A movablecore="$AMOV" margin="$AMARGIN" shim=1 profile=embedded
+    boot A-with "$AMEM" scenario=A movablecore="$AMOV" margin="$AMARGIN" rounds="$AROUNDS" shim=1 profile=embedded
     d=$OUT/A-with; l=$(leaked_mb "$d"); f=$(fails "$d"); rep=$(report_run "$d")
     ok=0; ! oom_any "$d" && survived "$d" && [ "${f:-0}" -gt 0 ] && [ $(( ${l:-0} * 2 )) -ge "${lw:-1}" ] && ok=1
     if survived "$d" && ! oom_any "$d"; then
@@ -171,7 +172,7 @@ for s in $ONLY; do
     check A-with $ok "$t"; sd=$(shim_did "$d"); say "    shim: $sd; $rep"
     row "A: seed 000 analog (page table, free memory all in Movable)" "$aw" "$t" "$sd"
 
-    boot A-reserve "$AMEM" scenario=A movablecore="$AMOV" margin="$AMARGIN" shim=1 profile=embedded reserve=64M
+    boot A-reserve "$AMEM" scenario=A movablecore="$AMOV" margin="$AMARGIN" rounds="$AROUNDS" shim=1 profile=embedded reserve=64M
     d=$OUT/A-reserve; l=$(leaked_mb "$d"); ff=$(first_fail_mb "$d"); report_run "$d" >/dev/null
     ok=0; ! oom_any "$d" && survived "$d" && { [ -z "$ff" ] || [ $(( ff * 10 )) -ge 576 ]; } && ok=1
     t="reserve 64 MiB: $( [ -n "$ff" ] && echo "first malloc() failure after ${ff} MB" || echo "no malloc() failure"), leaked ${l:-?} MB, $(oom_any "$d" && echo "OOM kill" || echo "no OOM kill")$(survived "$d" || echo ", did not finish")"
