@@ -17,6 +17,13 @@
 
 #define BIG ((size_t)PTRDIFF_MAX + 1)
 #define SENT ((void *)0x5e5e5e5e)
+/* Word-size independent extremes: 32 on 64-bit, 16 on 32-bit; the top bit. */
+#define HALF ((unsigned)sizeof(size_t) * 4)
+#define TOP ((size_t)1 << (sizeof(size_t) * 8 - 1))
+/* An aligned request no address space can hold: 2^62 on 64-bit; on 32-bit a
+ * 1 GiB alignment fits, so 2 GiB at 2 GiB (past the 3 GiB user limit). */
+#define NOMEM_A (sizeof(size_t) == 8 ? TOP >> 1 : TOP)
+#define NOMEM_N (sizeof(size_t) == 8 ? (size_t)16 : TOP)
 
 /* Declared here: glibc 2.36 has neither; the shim exports both. */
 extern void free_sized(void *, size_t) __attribute__((weak));
@@ -83,10 +90,10 @@ static void test_calloc(void)
 {
 	struct { size_t n, m; } bad[] = {
 		{ SIZE_MAX / 2 + 1, 2 }, { 2, SIZE_MAX / 2 + 1 },
-		{ (size_t)1 << 32, (size_t)1 << 32 }, { SIZE_MAX, SIZE_MAX },
+		{ (size_t)1 << HALF, (size_t)1 << HALF }, { SIZE_MAX, SIZE_MAX },
 		{ 1, BIG }, { BIG, 1 }, { 3, (size_t)PTRDIFF_MAX / 2 },
-		{ (size_t)1 << 60, 16 },	/* product wraps to 0 */
-		{ (size_t)1 << 33, ((size_t)1 << 31) + 1 }, /* wraps to 8 GiB */
+		{ TOP >> 3, 16 },	/* product wraps to 0 */
+		{ (size_t)1 << (HALF + 1), ((size_t)1 << (HALF - 1)) + 1 }, /* wraps to 8 GiB (128 KiB on 32-bit) */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		errno = 0;
@@ -312,7 +319,7 @@ static void test_realloc(void)
 	void *nb = reallocarray(b, SIZE_MAX / 2 + 1, 2);
 	CHECK(nb == NULL && errno == ENOMEM);
 	errno = 0;
-	nb = reallocarray(b, (size_t)1 << 32, (size_t)1 << 32);
+	nb = reallocarray(b, (size_t)1 << HALF, (size_t)1 << HALF);
 	CHECK(nb == NULL && errno == ENOMEM);
 	errno = 0;
 	nb = reallocarray(b, 1, BIG);
@@ -333,8 +340,8 @@ static void test_realloc(void)
 
 static void test_posix_memalign(void)
 {
-	size_t bad[] = { 0, 1, 2, 3, 4, 12, 24, 40, 48, 100, 4095, 4097, 3 << 12,
-			 SIZE_MAX, SIZE_MAX / 2, ((size_t)1 << 63) + 8 };
+	size_t bad[] = { 0, 1, 2, 3, sizeof(void *) / 2, 12, 24, 40, 48, 100, 4095, 4097, 3 << 12,
+			 SIZE_MAX, SIZE_MAX / 2, TOP + 8 };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		void *p = SENT;
 		errno = 1234;
@@ -345,8 +352,8 @@ static void test_posix_memalign(void)
 	}
 	struct { size_t a, n; } nomem[] = { { 16, SIZE_MAX }, { 16, BIG },
 					    { 4096, SIZE_MAX - 4096 },
-					    { (size_t)1 << 62, 16 },
-					    { (size_t)1 << 63, 1 },
+					    { NOMEM_A, NOMEM_N },
+					    { TOP, NOMEM_N },
 					    { 64, (size_t)PTRDIFF_MAX } };
 	for (size_t i = 0; i < sizeof nomem / sizeof nomem[0]; i++) {
 		void *p = SENT;
@@ -416,7 +423,7 @@ static void test_aligned_alloc(void)
 	}
 	/* An alignment above SIZE_MAX/2+1 is EINVAL in every version. */
 	errno = 0;
-	CHECK(aligned_alloc(((size_t)1 << 63) + 1, 16) == NULL && errno == EINVAL);
+	CHECK(aligned_alloc(TOP + 1, 16) == NULL && errno == EINVAL);
 	errno = 0;
 	CHECK(aligned_alloc(SIZE_MAX, 16) == NULL && errno == EINVAL);
 	/* Too large a size: ENOMEM. */
@@ -425,7 +432,7 @@ static void test_aligned_alloc(void)
 	errno = 0;
 	CHECK(aligned_alloc(4096, BIG) == NULL && errno == ENOMEM);
 	errno = 0;
-	CHECK(aligned_alloc((size_t)1 << 62, 16) == NULL && errno == ENOMEM);
+	CHECK(aligned_alloc(NOMEM_A, NOMEM_N) == NULL && errno == ENOMEM);
 }
 
 static void test_memalign_valloc(void)
@@ -447,7 +454,7 @@ static void test_memalign_valloc(void)
 		free(p);
 	}
 	errno = 0;
-	CHECK(memalign(((size_t)1 << 63) + 1, 16) == NULL && errno == EINVAL);
+	CHECK(memalign(TOP + 1, 16) == NULL && errno == EINVAL);
 	errno = 0;
 	CHECK(memalign(16, SIZE_MAX) == NULL && errno == ENOMEM);
 	errno = 0;
@@ -734,7 +741,7 @@ static void test_stats(void)
 	       mi.arena, mi.hblkhd);
 	CHECKF(mi.fordblks <= mi.arena, "mallinfo2: fordblks %zu > arena %zu",
 	       mi.fordblks, mi.arena);
-	CHECKF(mi.arena + mi.hblkhd < ((size_t)1 << 40), "mallinfo2: arena %zu hblkhd %zu",
+	CHECKF((uint64_t)mi.arena + mi.hblkhd < ((uint64_t)1 << 40), "mallinfo2: arena %zu hblkhd %zu",
 	       mi.arena, mi.hblkhd);
 	CHECK(mi.keepcost <= mi.arena);
 
