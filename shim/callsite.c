@@ -73,7 +73,9 @@ static int64_t draw(void)
 	return (int64_t)b + 1;
 }
 
+#if FG_UNWIND
 static int own(uintptr_t pc) { return pc >= self_lo && pc < self_hi; }
+#endif
 
 /* Our own extent from our ELF header, without asking the loader. */
 extern const ElfW(Ehdr) __ehdr_start __attribute__((visibility("hidden")));
@@ -95,6 +97,7 @@ static void self_range(void)
 	self_hi = bias + hi;
 }
 
+#if FG_UNWIND
 static uint64_t hash_pcs(const uintptr_t *pc, unsigned n)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -105,6 +108,7 @@ static uint64_t hash_pcs(const uintptr_t *pc, unsigned n)
 	}
 	return h ? h : 1;
 }
+#endif
 
 /* Unwinds the calling thread and charges its site. */
 static void record(uint64_t est, uint64_t chunks, uint64_t mapped)

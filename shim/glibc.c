@@ -19,7 +19,7 @@ void *glibc_realloc(void *p, size_t n) { return __libc_realloc(p, n); }
 void *glibc_memalign(size_t a, size_t n) { return __libc_memalign(a, n); }
 int glibc_mallopt(int param, int value) { return __libc_mallopt(param, value); }
 #else
-#define NEXT(type, name) static type fn; if (!fn) fn = (type)glibc_sym(name)
+#define NEXT(type, name) static __typeof__(type) fn; if (!fn) fn = (type)glibc_sym(name)
 void *glibc_malloc(size_t n) { NEXT(void *(*)(size_t), "malloc"); return fn ? fn(n) : NULL; }
 void glibc_free(void *p) { NEXT(void (*)(void *), "free"); if (fn) fn(p); }
 void *glibc_calloc(size_t n, size_t m) { NEXT(void *(*)(size_t, size_t), "calloc"); return fn ? fn(n, m) : NULL; }

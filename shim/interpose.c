@@ -4,8 +4,28 @@
  * ours iff the registry knows its slot; anything else goes back to glibc.
  * Must never allocate through stdio or call the loader while holding a lock. */
 #include <errno.h>
-#include <gnu/libc-version.h>
 #include <malloc.h>
+#include <stdio.h>
+#if defined(__GLIBC__)
+#include <gnu/libc-version.h>
+#else
+/* musl declares neither; the shim still exports both (with only its own
+ * numbers) for programs built against glibc's headers. */
+struct mallinfo2 {
+	size_t arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+};
+struct mallinfo {
+	int arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+};
+void *pvalloc(size_t n);
+int malloc_trim(size_t pad);
+struct mallinfo2 mallinfo2(void);
+struct mallinfo mallinfo(void);
+int mallopt(int param, int value);
+void malloc_stats(void);
+int malloc_info(int options, FILE *fp);
+int execveat(int dirfd, const char *path, char *const argv[], char *const envp[], int flags);
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdarg.h>
@@ -214,6 +234,7 @@ EXPORT void *aligned_alloc(size_t a, size_t n)
 	 * that is running, so programs see the same behaviour as without us. */
 	static int strict = -1;
 	if (strict < 0) {
+#if defined(__GLIBC__)
 		const char *v = gnu_get_libc_version();
 		int major = 0, minor = 0;
 		while (*v >= '0' && *v <= '9')
@@ -223,6 +244,9 @@ EXPORT void *aligned_alloc(size_t a, size_t n)
 		while (*v >= '0' && *v <= '9')
 			minor = minor * 10 + (*v++ - '0');
 		strict = major > 2 || (major == 2 && minor >= 38);
+#else
+		strict = 1; /* musl refuses what is not a power of two */
+#endif
 	}
 	if (strict && (!a || (a & (a - 1)))) {
 		errno = EINVAL;

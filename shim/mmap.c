@@ -16,6 +16,9 @@
 #include "guard.h"
 #include "os.h"
 #include "shim.h"
+#if !defined(__GLIBC__)
+#undef mmap64 /* musl's headers make it a macro for mmap (off64_t for off_t) */
+#endif
 
 EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off);
 

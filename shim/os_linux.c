@@ -3,7 +3,6 @@
  * through the program's interposed mmap family. Results are 0 / value or
  * -errno. All functions here are async-signal-safe. */
 #include <fcntl.h>
-#include <linux/futex.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -11,6 +10,17 @@
 #include <time.h>
 #include <unistd.h>
 #include "os.h"
+
+/* From <linux/futex.h>, which musl-gcc's include path does not reach. */
+#ifndef FUTEX_WAIT_PRIVATE
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
+#endif
+/* The kernel's timespec for nanosleep and futex: two longs, whatever time_t
+ * the C library uses (musl and _TIME_BITS=64 make it 64-bit on 32-bit). */
+struct k_timespec {
+	long tv_sec, tv_nsec;
+};
 
 #if defined(__x86_64__)
 static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
@@ -40,6 +50,30 @@ static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
 #endif
 
 #define RAW(n, a, b, c, d, e, f) raw6((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
+
+/* pread64/pwrite64: the 64-bit offset is one register on 64-bit, two on
+ * 32-bit, where ARM EABI (like MIPS o32 and PPC32) puts them in an aligned
+ * pair after a padding word (passed as one long, every armhf read was at
+ * offset 0, and the /proc samples never parsed). */
+static long raw_pio(long nr, int fd, const void *buf, size_t len, off_t off)
+{
+#if UINTPTR_MAX > 0xffffffffu
+	return RAW(nr, fd, buf, len, off, 0, 0);
+#else
+	uint64_t o = (uint64_t)(int64_t)off;
+	long lo = (long)(uint32_t)o, hi = (long)(uint32_t)(o >> 32);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	long t = lo;
+	lo = hi;
+	hi = t;
+#endif
+#if defined(__arm__) || defined(__mips__) || defined(__powerpc__)
+	return RAW(nr, fd, buf, len, 0, lo, hi);
+#else
+	return RAW(nr, fd, buf, len, lo, hi, 0);
+#endif
+#endif
+}
 
 void *os_map(void *hint, size_t len, int noreserve)
 {
@@ -79,7 +113,7 @@ ssize_t os_read(int fd, void *buf, size_t len) { return RAW(SYS_read, fd, buf, l
 
 ssize_t os_pread(int fd, void *buf, size_t len, off_t off)
 {
-	return RAW(SYS_pread64, fd, buf, len, off, 0, 0);
+	return raw_pio(SYS_pread64, fd, buf, len, off);
 }
 
 ssize_t os_write(int fd, const void *buf, size_t len) { return RAW(SYS_write, fd, buf, len, 0, 0, 0); }
@@ -128,13 +162,13 @@ uint64_t os_now_ms(void)
 
 void os_sleep_ms(unsigned ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct k_timespec ts = { (long)(ms / 1000), (long)(ms % 1000) * 1000000L };
 	RAW(SYS_nanosleep, &ts, 0, 0, 0, 0, 0);
 }
 
 void os_futex_wait(int *addr, int val, unsigned ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct k_timespec ts = { (long)(ms / 1000), (long)(ms % 1000) * 1000000L };
 	RAW(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, ms ? &ts : NULL, 0, 0);
 }
 
@@ -222,7 +256,7 @@ int os_uname(struct os_uname *u)
 /* ---- for looking before large faults (guard.c and its helpers) ---- */
 ssize_t os_pwrite(int fd, const void *buf, size_t len, off_t off)
 {
-	return RAW(SYS_pwrite64, fd, buf, len, off, 0, 0);
+	return raw_pio(SYS_pwrite64, fd, buf, len, off);
 }
 
 int os_flock(int fd, int op) { return (int)RAW(SYS_flock, fd, op, 0, 0, 0, 0); }
