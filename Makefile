@@ -6,7 +6,10 @@ CLANG    ?= clang
 PREFIX   ?= /usr/local
 UNWIND   ?= 1
 WERROR   ?= 0
-B        := build
+B        ?= build
+# Unit tests run under ASan+UBSan; cross and musl builds have neither.
+SANITIZE ?= -fsanitize=address,undefined
+VERSION  ?= 0.1
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wundef -Wvla
@@ -89,7 +92,7 @@ $(CLI): $(TOOL_OBJ) $(CORE_OBJ)
 $(B)/tests/unit/%: tests/unit/%.c $(CORE_SRC) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(BASE) -Itests/unit -fsanitize=address,undefined \
+	$(Q)$(CC) $(CFLAGS) $(BASE) -Itests/unit $(SANITIZE) \
 	  -fno-omit-frame-pointer -o $@ $< $(CORE_SRC) -lm
 
 $(B)/tests/preload/%: tests/preload/%.c
@@ -124,6 +127,67 @@ TEST_LIBS := $(patsubst tests/preload/lib%.c.in,$(B)/tests/lib%.so,$(wildcard te
 
 test: all $(UNIT_BIN) $(PRE_BIN) $(HELP_BIN) $(TEST_LIBS) $(BENCH_BIN) check-deps
 	@sh tests/run.sh
+
+# Cross and musl builds: the same tree into its own build directory, unit
+# tests without sanitizers (qemu-user runs neither ASan nor LSan), run by
+# tests/cross/run.sh. libunwind-dev cannot be installed for two Debian
+# architectures at once and musl-gcc sees no /usr/include, so UNWIND and the
+# CLI (libjansson) follow what the compiler finds.
+CROSS_TARGETS = $(LIB) $(UNIT_BIN) $(PRE_BIN) $(TEST_LIBS)
+cross_has = $(shell printf '\043include <$(2).h>\nint main(void){return 0;}\n' | \
+  $(1) -x c - -l$(2) -o /dev/null 2>/dev/null && echo 1 || echo 0)
+cross_make = $(MAKE) --no-print-directory B=$(1) CC=$(2) SANITIZE= UNWIND=$(call cross_has,$(2),unwind) \
+  CROSS_CLI=$(call cross_has,$(2),jansson) cross-build
+.PHONY: cross-arm64 cross-armhf musl cross-build
+cross-arm64:
+	@$(call cross_make,build-arm64,aarch64-linux-gnu-gcc)
+cross-armhf:
+	@$(call cross_make,build-armhf,arm-linux-gnueabihf-gcc)
+musl:
+	@$(call cross_make,build-musl,musl-gcc)
+cross-build: $(CROSS_TARGETS) $(if $(filter 1,$(CROSS_CLI)),$(CLI))
+	@echo "  built $(B): CC=$(CC) UNWIND=$(UNWIND) CLI=$(if $(filter 1,$(CROSS_CLI)),yes,no)"
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the shim in a multiarch
+# directory of its own (so that only LD_PRELOAD finds it), the CLI, public
+# headers, fragguard.pc, profiles and the systemd drop-in example under
+# share/fragguard, man pages. fragguard run finds the shim and the profiles
+# relative to its own binary, so a DESTDIR tree works as it is.
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+LIBDIR    ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
+SHIMDIR    = $(LIBDIR)/fragguard
+INCDIR    ?= $(PREFIX)/include
+SHAREDIR  ?= $(PREFIX)/share/fragguard
+MANDIR    ?= $(PREFIX)/share/man
+INSTALL   ?= install
+$(TOOL_OBJ): BASE += -DFG_PREFIX='"$(PREFIX)"'
+
+$(B)/fragguard.pc: Makefile $(B)/flags
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCDIR)' \
+	  'shim=$${libdir}/fragguard/libfragguard.so' '' 'Name: fragguard' \
+	  'Description: fragmentation-aware malloc shim (LD_PRELOAD); fg_* symbols via dlsym' \
+	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' 'Libs: -ldl' > $@
+
+.PHONY: install uninstall
+install: all $(B)/fragguard.pc
+	$(INSTALL) -d $(DESTDIR)$(SHIMDIR) $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(INCDIR)/fragguard \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	$(INSTALL) -m 644 $(LIB) $(DESTDIR)$(SHIMDIR)/libfragguard.so
+	$(INSTALL) -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/fragguard
+	$(INSTALL) -m 644 include/fragguard.h $(DESTDIR)$(INCDIR)/fragguard.h
+	$(INSTALL) -m 644 include/fragguard/*.h $(DESTDIR)$(INCDIR)/fragguard/
+	$(INSTALL) -m 644 $(B)/fragguard.pc $(DESTDIR)$(LIBDIR)/pkgconfig/fragguard.pc
+	$(INSTALL) -m 644 config/*.conf $(DESTDIR)$(SHAREDIR)/
+	$(INSTALL) -m 644 docs/systemd-fragguard.conf $(DESTDIR)$(SHAREDIR)/systemd-fragguard.conf
+	$(INSTALL) -m 644 docs/fragguard.1 $(DESTDIR)$(MANDIR)/man1/fragguard.1
+	$(INSTALL) -m 644 docs/libfragguard.7 $(DESTDIR)$(MANDIR)/man7/libfragguard.7
+
+uninstall:
+	rm -f $(DESTDIR)$(SHIMDIR)/libfragguard.so $(DESTDIR)$(PREFIX)/bin/fragguard \
+	  $(DESTDIR)$(INCDIR)/fragguard.h $(addprefix $(DESTDIR)$(INCDIR)/fragguard/,$(notdir $(wildcard include/fragguard/*.h))) \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig/fragguard.pc $(addprefix $(DESTDIR)$(SHAREDIR)/,$(notdir $(wildcard config/*.conf))) \
+	  $(DESTDIR)$(SHAREDIR)/systemd-fragguard.conf $(DESTDIR)$(MANDIR)/man1/fragguard.1 $(DESTDIR)$(MANDIR)/man7/libfragguard.7
+	-rmdir $(DESTDIR)$(SHIMDIR) $(DESTDIR)$(INCDIR)/fragguard $(DESTDIR)$(SHAREDIR) 2>/dev/null
 
 # Installs what the tests use on Debian (needs root), or says what is missing.
 deps:

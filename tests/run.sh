@@ -36,7 +36,7 @@ for t in $B/tests/unit/*; do [ -x "$t" ] && run_one "unit/${t##*/}" "$t"; done
 for t in $B/tests/preload/*; do
   [ -x "$t" ] && run_one "preload/${t##*/}" env LD_PRELOAD="$FG_SO" "$t"
 done
-for dir in tests/preload tests/tools tests/real tests/fuzz tests/bench tests/vm; do
+for dir in tests/preload tests/tools tests/cross tests/real tests/fuzz tests/bench tests/vm; do
   for t in $dir/*.t; do
     [ -f "$t" ] && run_one "${dir#tests/}/$(basename "$t" .t)" sh "$t"
   done
