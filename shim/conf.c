@@ -66,6 +66,8 @@ const struct conf_opt conf_opts[] = {
 	    "after a refusal, refuse further large faults this long without sampling again"),
 	OPT("PROC_ROOT", CONF_STR, proc_root, "", 0, sizeof(((struct fg_conf *)0)->proc_root),
 	    "read DIR/buddyinfo, DIR/zoneinfo, DIR/vmstat and write DIR/sys/vm/compact_memory instead of /proc (tests, containers)"),
+	OPT("PROGRAMS", CONF_STR, programs, "", 0, sizeof(((struct fg_conf *)0)->programs),
+	    "comma-separated program names the shim serves; others get the C library's malloc (for /etc/ld.so.preload); empty: all"),
 };
 const unsigned conf_nopts = sizeof conf_opts / sizeof conf_opts[0];
 

@@ -33,6 +33,7 @@ struct fg_conf {
 	uint64_t mmap_check;      /* MMAP_CHECK: smallest checked anonymous mmap */
 	uint64_t refuse_hold_ms;  /* REFUSE_HOLD_MS: refusals repeat without sampling */
 	char proc_root[256];      /* PROC_ROOT: read DIR/buddyinfo... ("" /proc) */
+	char programs[256];       /* PROGRAMS: comma list of program names served ("" all) */
 };
 
 /* CONF_STR: a NUL-terminated char array field (max = its size); CONF_SIG: a

@@ -120,6 +120,47 @@ static void load_config(void)
 	conf_parse_text(&g.conf, rest, rn, warn);
 }
 
+/* The running program's name: the basename of AT_EXECFN (the path given to
+ * execve, as the loader has it without a system call), else of
+ * /proc/self/exe. */
+static const char *program_name(char *buf, size_t cap)
+{
+	const char *p = (const char *)getauxval(AT_EXECFN);
+	if (!p || !*p) {
+		if (os_readlink("/proc/self/exe", buf, cap) <= 0)
+			return "";
+		p = buf;
+	}
+	const char *slash = strrchr(p, '/');
+	return slash ? slash + 1 : p;
+}
+
+/* 1 when list is empty or names the running program (PROGRAMS). */
+static int program_allowed(const char *list)
+{
+	char buf[512];
+	if (!list[0])
+		return 1;
+	const char *name = program_name(buf, sizeof buf);
+	size_t nl = strlen(name);
+	for (const char *s = list; *s;) {
+		const char *e = strchr(s, ',');
+		size_t l = e ? (size_t)(e - s) : strlen(s);
+		while (l && (*s == ' ' || *s == '\t')) {
+			s++;
+			l--;
+		}
+		while (l && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+			l--;
+		if (l == nl && nl && !memcmp(s, name, l))
+			return 1;
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	return 0;
+}
+
 static size_t read_num(const char *path)
 {
 	char b[64];
@@ -198,7 +239,7 @@ int setup_init(void)
 	__atomic_store_n(&init_tid, tid, __ATOMIC_RELAXED);
 	__atomic_store_n(&g.state, ST_INIT, __ATOMIC_RELEASE);
 	load_config();
-	if (g.conf.disable) {
+	if (g.conf.disable || !program_allowed(g.conf.programs)) {
 		__atomic_store_n(&g.state, ST_DISABLED, __ATOMIC_RELEASE);
 		__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
 		return ST_DISABLED;
