@@ -15,7 +15,18 @@ case "$1" in
 install)
   if [ "$(id -u)" != 0 ]; then echo "deps: run as root: sudo make deps" >&2; exit 1; fi
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq || exit 1
+  # A mirror in mid-sync makes apt-get update fail on one index (seen on CI:
+  # binary-armhf "File has unexpected size"); try again, then go on with the
+  # indexes apt has: the installs below say what they could not find.
+  n=0
+  until apt-get update -qq; do
+    n=$((n + 1))
+    if [ $n -ge 3 ]; then
+      echo "deps: apt-get update failed $n times; going on with the indexes apt has" >&2
+      break
+    fi
+    sleep $((n * 10))
+  done
   # The base image may carry LLVM's libunwind-14-dev, which conflicts.
   installed libunwind-14-dev && apt-get remove -y -qq libunwind-14-dev
   apt-get install -y -qq --no-install-recommends $BUILD || exit 1
