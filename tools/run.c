@@ -72,8 +72,11 @@ static void usage(FILE *f)
 		"service alone (a systemd drop-in: Environment=LD_PRELOAD=...). Avoid\n"
 		"/etc/ld.so.preload: it reaches every process on the machine, setuid\n"
 		"programs included, and a broken entry there can stop every program from\n"
-		"starting. Programs that are setuid or statically linked, or that clear\n"
-		"LD_PRELOAD, run without the shim and write no report.\n");
+		"starting. If it is used anyway, name the programs the shim may serve\n"
+		"in /etc/fragguard.conf (PROGRAMS=name1,name2): every other program\n"
+		"then runs with the C library's malloc, untouched. Programs that are\n"
+		"setuid or statically linked, or that clear LD_PRELOAD, run without the\n"
+		"shim and write no report.\n");
 }
 
 static bool is_file(const char *p)

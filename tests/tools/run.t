@@ -100,6 +100,7 @@ for args in "" "--bogus -- true" "--report" "--profile"; do
   [ $rc -eq 2 ] || bad "usage '$args': exit $rc"
 done
 "$cli" run --help | grep -q 'ld.so.preload' || bad "--help does not warn about /etc/ld.so.preload"
+"$cli" run --help | grep -q "PROGRAMS=" || bad "--help does not name the PROGRAMS allow-list"
 
 [ $fail -eq 0 ] && echo "run: all checks passed"
 exit $fail
