@@ -41,11 +41,16 @@ struct chunk {
 	uint8_t split;             /* pages given back: MADV_NOHUGEPAGE set */
 	uint64_t used[ARENA_NW];   /* span pages in use (page 0 always) */
 	uint64_t released[ARENA_NW]; /* span pages given back with MADV_DONTNEED */
-	/* then: uint16_t first[npages] (page -> first page of its span), and
-	 * struct span desc[npages] (valid at a span's first page) */
+	/* then: uint8_t pcls[npages] (page -> its span's class, for free's fast
+	 * path; written by the span's owner, see arena_page_class()), uint16_t
+	 * first[npages] (page -> first page of its span), and struct span
+	 * desc[npages] (valid at a span's first page) */
 };
 
-static inline uint16_t *arena_first(struct chunk *c) { return (uint16_t *)(c + 1); }
+static inline uint16_t *arena_first(struct chunk *c)
+{
+	return (uint16_t *)((char *)(c + 1) + c->npages);
+}
 static inline struct span *arena_desc(struct chunk *c)
 {
 	uintptr_t a = (uintptr_t)(arena_first(c) + c->npages);
@@ -64,6 +69,16 @@ static inline struct span *arena_span_of(const void *p)
 	struct chunk *c = arena_chunk_of(p);
 	uintptr_t pg = ((uintptr_t)p - (uintptr_t)c) >> g.unit_shift;
 	return &arena_desc(c)[arena_first(c)[pg]];
+}
+
+/* The class byte of p's page (p inside a small chunk): one load at a fixed
+ * offset from the chunk base, so free() needs neither the page-to-span map
+ * nor the descriptor. front.c writes it for every page of a span before the
+ * span's first object is handed out; the arena never reads it. */
+static inline uint8_t *arena_page_class(const void *p)
+{
+	uintptr_t off = (uintptr_t)p & (g.chunk - 1);
+	return (uint8_t *)((uintptr_t)p - off + sizeof(struct chunk)) + (off >> g.unit_shift);
 }
 
 /* Sets up the chunk size and maps the startup reserve. Returns 0 or -errno. */

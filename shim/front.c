@@ -24,15 +24,19 @@ struct bin {
 } __attribute__((aligned(64)));
 
 static struct bin bins[SC_NCLASS];
-__thread struct tcache *tl_tc __attribute__((tls_model("initial-exec")));
+__thread struct tcache tl_tc __attribute__((tls_model("initial-exec")));
 static __thread int tl_dead __attribute__((tls_model("initial-exec")));
 size_t front_small_max;
+uint8_t front_cls_tab[FRONT_TAB_N];
 uint64_t front_dirty_bytes, front_last_activity_ms;
 
-static struct lock meta_lock = LOCK_INIT;
-static struct tcache *tc_free;
-static char *meta_next, *meta_end;
 static pthread_key_t tc_key;
+/* Serialises span_new(): arena_span_alloc() maps and pre-faults a chunk
+ * without its lock, and two bins that both found the arena full mapped one
+ * chunk each for one chunk's worth of need (issue 7: four threads peaked at
+ * 5 chunks where 3 held everything). Taken with no bin lock held. */
+static struct lock grow_lock = LOCK_INIT;
+static unsigned tc_count; /* threads with a cache set up and not exited */
 
 #define TRIM_DIRTY_MIN (1u << 20)
 
@@ -78,6 +82,9 @@ static struct span *span_new(unsigned c, int first)
 	memset(s->bits, 0xff, words * 8);
 	if (s->nobj % 64)
 		s->bits[words - 1] = (1ull << (s->nobj % 64)) - 1;
+	/* Before any object is handed out (the bin lock orders it before
+	 * every later free); a reused span also loses its interior flags. */
+	memset(arena_page_class(s->base), (int)c, np);
 	return s;
 }
 
@@ -110,7 +117,16 @@ static unsigned bin_take(unsigned c, void **out, unsigned want)
 				b->spare = NULL;
 			} else {
 				lock_give(&b->lock);
+				lock_take(&grow_lock);
+				lock_take(&b->lock);
+				if (b->nonfull || b->spare || (b->cur && b->cur->nfree)) {
+					/* Refilled while we waited. */
+					lock_give(&grow_lock);
+					continue;
+				}
+				lock_give(&b->lock);
 				s = span_new(c, b->nspans == 0);
+				lock_give(&grow_lock);
 				lock_take(&b->lock);
 				if (!s)
 					break;
@@ -192,40 +208,41 @@ static void bin_put(unsigned c, void **ptrs, unsigned k)
 		bg_kick();
 }
 
-static void tc_destroy(void *arg);
+/* Capacity of a thread's cache for class c. A class caches at most 32 KiB
+ * (and 64 objects) per thread while one or two threads have caches; beyond
+ * that the per-thread budget halves as threads double, down to 4 KiB, so
+ * that all caches together hold about the same whatever the thread count.
+ * Cached objects pin their spans' pages: with the full budget four threads
+ * took a fourth chunk (2 MiB of RSS) where three held the objects (issue 7,
+ * target 10). Read on slow paths only; a shrunk cap takes effect at the
+ * class's next refill or flush. */
+static uint16_t tc_cap(unsigned c)
+{
+	unsigned n = __atomic_load_n(&tc_count, __ATOMIC_RELAXED);
+	uint32_t budget = n <= 2 ? 32u << 10 : n <= 4 ? 16u << 10 : n <= 8 ? 8u << 10 : 4u << 10;
+	uint32_t cap = budget / sc_info[c].size, max = sc_info[c].tcap;
+	return (uint16_t)(cap > max ? max : cap < 2 && max ? 2 : cap);
+}
 
+/* The calling thread's cache, set up on first use; NULL when caches are off
+ * or the thread is exiting. */
 static struct tcache *tc_get(void)
 {
-	struct tcache *tc = tl_tc;
-	if (tc || tl_dead || !g.conf.tcache)
+	struct tcache *tc = &tl_tc;
+	if (likely(tc->on))
 		return tc;
-	lock_take(&meta_lock);
-	tc = tc_free;
-	if (tc) {
-		tc_free = tc->next_free;
-	} else {
-		size_t sz = (sizeof *tc + 63) & ~(size_t)63;
-		if (meta_next + sz > meta_end) {
-			meta_next = os_map(NULL, 256u << 10, 0);
-			meta_end = meta_next ? meta_next + (256u << 10) : NULL;
-		}
-		if (meta_next) {
-			tc = (struct tcache *)meta_next;
-			meta_next += sz;
-		}
-	}
-	lock_give(&meta_lock);
-	if (!tc)
+	if (tl_dead || !g.conf.tcache)
 		return NULL;
-	memset(tc, 0, sizeof *tc);
+	__atomic_add_fetch(&tc_count, 1, __ATOMIC_RELAXED);
 	for (unsigned c = 0; c < SC_NCLASS; c++) {
 		/* Start with about 4 KiB per refill, so a class used once costs
 		 * little; the batch doubles as the class keeps missing. */
 		uint32_t f = 4096 / sc_info[c].size;
-		tc->b[c].cap = sc_info[c].tcap;
-		tc->b[c].fill = (uint16_t)(f < 1 ? 1 : f > sc_info[c].tcap / 2u ? sc_info[c].tcap / 2u : f);
+		uint16_t cap = tc_cap(c);
+		tc->b[c].cap = cap;
+		tc->b[c].fill = (uint16_t)(f < 1 ? 1 : f > cap / 2u ? cap / 2u : f);
 	}
-	tl_tc = tc; /* before setspecific, which may allocate for high keys */
+	tc->on = 1; /* before setspecific, which may allocate for high keys */
 	pthread_setspecific(tc_key, tc);
 	return tc;
 }
@@ -252,23 +269,22 @@ static void tc_flush_all(struct tcache *tc)
 			tc_flush_class(tc, c, 0);
 }
 
-/* Thread exit: the cache's objects go back to the bins, the cache to the pool. */
+/* Thread exit: the cache's objects go back to the bins; later calls of this
+ * thread (other destructors) go to the bins directly. */
 static void tc_destroy(void *arg)
 {
 	struct tcache *tc = arg;
-	tl_tc = NULL;
 	tl_dead = 1;
+	tc->on = 0;
+	for (unsigned c = 0; c < SC_NCLASS; c++)
+		tc->b[c].cap = 0;
 	tc_flush_all(tc);
-	lock_take(&meta_lock);
-	tc->next_free = tc_free;
-	tc_free = tc;
-	lock_give(&meta_lock);
+	__atomic_sub_fetch(&tc_count, 1, __ATOMIC_RELAXED);
 }
 
 void front_flush_self(void)
 {
-	if (tl_tc)
-		tc_flush_all(tl_tc);
+	tc_flush_all(&tl_tc);
 }
 
 void *front_alloc(size_t n)
@@ -286,6 +302,9 @@ void *front_alloc(size_t n)
 			return one;
 		}
 		void *batch[64];
+		tb->cap = tc_cap(c);
+		if (tb->fill > tb->cap / 2)
+			tb->fill = (uint16_t)(tb->cap / 2);
 		unsigned want = tb->fill ? tb->fill : 1;
 		if (want > 64)
 			want = 64;
@@ -309,20 +328,33 @@ void *front_alloc(size_t n)
 	return one;
 }
 
-void front_free_slow(void *p, struct span *s)
+void front_free(void *p)
 {
-	struct tcache *tc = tc_get();
+	struct span *s = arena_span_of(p);
 	unsigned c = s->cls;
+	void *slot = front_slot(s, p, c);
+	struct tcache *tc = tc_get();
 	if (tc && tc->b[c].cap) {
 		struct tbin *tb = &tc->b[c];
-		tc_flush_class(tc, c, tb->cap / 2);
-		*(void **)p = tb->head;
-		tb->head = p;
+		if (tb->n >= tb->cap) {
+			tb->cap = tc_cap(c);
+			tc_flush_class(tc, c, tb->cap / 2);
+			tc->frees++;
+		}
+		*(void **)slot = tb->head;
+		tb->head = slot;
 		tb->n++;
-		tc->frees++;
 		return;
 	}
-	bin_put(c, &p, 1);
+	bin_put(c, &slot, 1);
+}
+
+void front_note_interior(const void *p)
+{
+	uint8_t *b = arena_page_class(p);
+	unsigned c = __atomic_load_n(b, __ATOMIC_RELAXED);
+	if (!(c & FRONT_INTERIOR))
+		__atomic_store_n(b, (uint8_t)(c | FRONT_INTERIOR), __ATOMIC_RELAXED);
 }
 
 /* Gives back whole OS pages of span s that hold only free objects. */
@@ -435,7 +467,7 @@ void front_class_usage(unsigned c, uint64_t *live, uint64_t *spans)
 
 void front_lock_all(void)
 {
-	lock_take(&meta_lock);
+	lock_take(&grow_lock);
 	for (unsigned c = 0; c < SC_NCLASS; c++)
 		lock_take(&bins[c].lock);
 }
@@ -444,12 +476,12 @@ void front_unlock_all(void)
 {
 	for (unsigned c = SC_NCLASS; c-- > 0;)
 		lock_give(&bins[c].lock);
-	lock_give(&meta_lock);
+	lock_give(&grow_lock);
 }
 
 void front_reset_locks(void)
 {
-	lock_reset(&meta_lock);
+	lock_reset(&grow_lock);
 	for (unsigned c = 0; c < SC_NCLASS; c++)
 		lock_reset(&bins[c].lock);
 }
@@ -464,6 +496,12 @@ int front_init(void)
 	/* A class whose span does not fit a chunk cannot be served small. */
 	while (front_small_max > 16 && !sc_info[sc_of(front_small_max)].nobj)
 		front_small_max = sc_size(sc_of(front_small_max) - 1);
+	/* Entry i covers sizes up to i * 16 (i <= 64), else (i - 56) * 128;
+	 * a class above front_small_max is the never-cached one. */
+	for (unsigned i = 0; i < FRONT_TAB_N; i++) {
+		size_t n = i <= 64 ? (size_t)i * 16 : (size_t)(i - 56) * 128;
+		front_cls_tab[i] = (uint8_t)(n <= front_small_max ? sc_of(n) : SC_NCLASS);
+	}
 	if (pthread_key_create(&tc_key, tc_destroy))
 		g.conf.tcache = 0;
 	return 0;

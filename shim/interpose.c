@@ -77,7 +77,8 @@ static void *alloc_any(size_t n, int *fresh)
 	return large_alloc(n, 16, fresh);
 }
 
-static void *alloc_slow(size_t n)
+/* Out of line, so that malloc's fast path needs no stack frame. */
+static __attribute__((noinline)) void *alloc_slow(size_t n)
 {
 	int fresh;
 	void *p;
@@ -95,29 +96,30 @@ EXPORT void *malloc(size_t n)
 	return alloc_slow(n);
 }
 
-static void free_other(void *p, uint32_t r)
+/* Everything free's fast path does not finish: a small object whose cache is
+ * full or that was handed out inside its slot, large blocks, foreign
+ * pointers and NULL (whose slot is never registered). */
+static __attribute__((noinline)) void free_slow(void *p, uint32_t r)
 {
-	if ((r & 3) == REG_LARGE && !((uintptr_t)p & (g.chunk - 1))) {
+	if (r == REG_SMALL) {
+		front_free(p);
+	} else if ((r & 3) == REG_LARGE && !((uintptr_t)p & (g.chunk - 1))) {
 		large_free(p);
 		bg_kick();
 	} else if (r != REG_FOREIGN) {
 		os_say("free(): invalid pointer (inside a large block)");
 		__builtin_trap();
-	} else {
+	} else if (p) {
 		glibc_free(p);
 	}
 }
 
 EXPORT void free(void *p)
 {
-	if (!p)
-		return;
 	uint32_t r = registry_get(p);
-	if (likely(r == REG_SMALL)) {
-		front_free(p);
+	if (likely(r == REG_SMALL) && likely(front_free_fast(p)))
 		return;
-	}
-	free_other(p, r);
+	free_slow(p, r);
 }
 
 EXPORT void cfree(void *p) { free(p); }
@@ -202,7 +204,10 @@ static void *aligned(size_t a, size_t n)
 		char *p = alloc_any(need, &fresh);
 		if (!p)
 			return NULL;
-		return (void *)(((uintptr_t)p + a - 1) & ~(uintptr_t)(a - 1));
+		char *q = (char *)(((uintptr_t)p + a - 1) & ~(uintptr_t)(a - 1));
+		if (q != p)
+			front_note_interior(q);
+		return q;
 	}
 	return large_alloc(n, a, &fresh);
 }
