@@ -35,7 +35,7 @@ endif
 # The pure core (no allocation, no libc state): compiled into the shim, the CLI
 # and the unit tests alike. Add a file here when the CLI or a unit test needs it.
 CORE_SRC  := $(sort $(wildcard shim/kmem*.c shim/policy.c shim/conf.c shim/fmt.c \
-                                shim/sizeclass.c shim/oomlog*.c))
+                                shim/sizeclass.c shim/oomlog*.c shim/geometry.c))
 SHIM_SRC  := $(sort $(wildcard shim/*.c))
 TOOL_SRC  := $(sort $(wildcard tools/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -78,7 +78,7 @@ $(B)/pic/%.o: %.c $(B)/flags
 $(B)/obj/%.o: %.c $(B)/flags
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(BASE) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(BASE) $(DEFS) -MMD -MP -c $< -o $@
 
 $(LIB): $(SHIM_OBJ) shim/exports.map
 	@echo "  LD      $@"
@@ -160,9 +160,17 @@ INCDIR    ?= $(PREFIX)/include
 SHAREDIR  ?= $(PREFIX)/share/fragguard
 MANDIR    ?= $(PREFIX)/share/man
 INSTALL   ?= install
-$(TOOL_OBJ): BASE += -DFG_PREFIX='"$(PREFIX)"'
+# The CLI embeds PREFIX (fragguard run looks for the shim and profiles
+# there) and fragguard.pc the directories: both depend on a record of them,
+# so that `make install PREFIX=...` after a build with another PREFIX rebuilds
+# them. DEFS, not BASE: $(B)/flags must not depend on which target made it.
+$(B)/paths: FORCE
+	@mkdir -p $(B)
+	@echo '$(PREFIX) $(LIBDIR) $(INCDIR)' | cmp -s - $@ || echo '$(PREFIX) $(LIBDIR) $(INCDIR)' > $@
+$(TOOL_OBJ): $(B)/paths
+$(TOOL_OBJ): DEFS = -DFG_PREFIX='"$(PREFIX)"'
 
-$(B)/fragguard.pc: Makefile $(B)/flags
+$(B)/fragguard.pc: Makefile $(B)/flags $(B)/paths
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCDIR)' \
 	  'shim=$${libdir}/fragguard/libfragguard.so' '' 'Name: fragguard' \
 	  'Description: fragmentation-aware malloc shim (LD_PRELOAD); fg_* symbols via dlsym' \

@@ -14,6 +14,8 @@
 #include "arena.h"
 #include "lock.h"
 #include "callsite.h"
+#include "feature.h"
+#include "geometry.h"
 #include "guard.h"
 #include "os.h"
 #include "registry.h"
@@ -53,10 +55,7 @@ void *arena_map_aligned(size_t len, size_t align)
  * the kernel cannot supply makes the real number up to 512 x higher. */
 static void count_faults(const void *p, size_t len)
 {
-	uint64_t n = (len + g.os_page - 1) / g.os_page;
-	if (g.thp_advise && g.pmd && !((uintptr_t)p & (g.pmd - 1)))
-		n = (len + g.pmd - 1) / g.pmd;
-	CTR_ADD(prefault_faults_est, n);
+	CTR_ADD(prefault_faults_est, geometry_faults(g.os_page, g.pmd, g.thp_advise, (uintptr_t)p, len));
 }
 
 int arena_populate(void *p, size_t len)
@@ -66,6 +65,8 @@ int arena_populate(void *p, size_t len)
 	if (g.populate != 0) {
 		int r = os_madvise(p, len, MADV_POPULATE_WRITE);
 		if (r == 0) {
+			if (g.populate != 1)
+				feature_set(FEAT_POPULATE, "madvise");
 			g.populate = 1;
 			CTR_ADD(bytes_prefaulted, len);
 			count_faults(p, len);
@@ -77,8 +78,8 @@ int arena_populate(void *p, size_t len)
 		}
 		/* Before 5.14 the kernel does not know MADV_POPULATE_WRITE. */
 		g.populate = 0;
-		if (g.conf.verbose)
-			os_say("MADV_POPULATE_WRITE unsupported (kernel < 5.14): pre-faulting by touch");
+		feature_lack(FEAT_POPULATE, "touch",
+			     "MADV_POPULATE_WRITE unsupported (kernel < 5.14): pre-faulting by touch", 0);
 	}
 	/* Touching cannot fail gracefully (the kernel may OOM-kill instead);
 	 * an atomic add of zero keeps whatever the page holds. */
@@ -130,6 +131,17 @@ static void chunk_unlist(struct chunk *c)
 	}
 }
 
+/* MADV_HUGEPAGE on chunk c. EINVAL means this kernel or process cannot have
+ * huge pages after all (THP compiled out though the sysfs file is there, a
+ * seccomp filter): chunks go on in base pages. */
+static void advise_huge(void *c)
+{
+	if (os_madvise(c, g.chunk, MADV_HUGEPAGE) != -EINVAL)
+		return;
+	__atomic_store_n(&g.thp_advise, 0, __ATOMIC_RELAXED);
+	feature_lack(FEAT_THP, "refused", "MADV_HUGEPAGE refused (EINVAL): chunks in base pages from now on", 0);
+}
+
 /* The process's first chunk is a starter: no huge page at first, each span
  * faulted in when it is handed out, so a small program (ls, sh) pays tens of
  * KiB instead of a 2 MiB huge page. Once STARTER_LAZY bytes of it are in
@@ -155,7 +167,7 @@ static struct chunk *chunk_new(int reserve)
 	if (!c)
 		goto fail;
 	if (g.thp_advise && !first && look == 0)
-		os_madvise(c, g.chunk, MADV_HUGEPAGE);
+		advise_huge(c);
 	else if (g.pmd)
 		os_madvise(c, g.chunk, MADV_NOHUGEPAGE);
 	c->npages = (uint32_t)(g.chunk >> g.unit_shift);
@@ -288,11 +300,19 @@ struct span *arena_span_alloc(unsigned n)
 	}
 	if (c == starter && starter_faulted >= STARTER_LAZY) {
 		starter = NULL;
+		if (g.thp_advise && !c->split)
+			advise_huge(c);
 		if (g.thp_advise && !c->split) {
-			os_madvise(c, g.chunk, MADV_HUGEPAGE);
-			if (os_madvise(c, g.chunk, MADV_COLLAPSE) == 0)
+			int r = os_madvise(c, g.chunk, MADV_COLLAPSE);
+			if (r == 0)
 				for (unsigned i = 0; i < c->npages; i++)
 					c->released[i / 64] &= ~(1ull << (i % 64));
+			/* Before 6.1: the rest of the starter is faulted span by span. */
+			if (r == -EINVAL)
+				feature_lack(FEAT_COLLAPSE, "absent",
+					     "MADV_COLLAPSE unsupported (EINVAL: kernel < 6.1): the first chunk stays in base pages", 0);
+			else
+				feature_set(FEAT_COLLAPSE, "supported");
 		}
 	}
 	lock_give(&alock);

@@ -541,6 +541,13 @@ void callsite_report(struct fmtbuf *fb, const char *exe)
 
 	fmt_str(fb, "\"callsites\":{\"enabled\":");
 	fmt_str(fb, g.conf.sample_bytes && FG_UNWIND && armed ? "true" : "false");
+	/* Why there are no sites, for readers that would show an empty column. */
+	fmt_str(fb, ",\"unwinder\":");
+	fmt_json_str(fb, FG_UNWIND ? "libunwind" : "none");
+	fmt_str(fb, ",\"status\":");
+	fmt_json_str(fb, !FG_UNWIND ? "absent: built without libunwind" :
+			 !g.conf.sample_bytes ? "off: SAMPLE_BYTES=0" :
+			 !armed ? "off: not armed" : "sampled");
 	put_u64(fb, "sample_bytes", g.conf.sample_bytes, 1);
 	put_u64(fb, "samples", c_samples, 1);
 	put_u64(fb, "mappings", c_maps, 1);

@@ -3,12 +3,15 @@
  * never more often than the interval, per process and, through a shared
  * timestamp under /run/fragguard (or the PROC_ROOT directory) held with
  * flock, across processes; falls back to per-process limiting when the stamp
- * cannot be opened. Measures each compaction from vmstat. An unprivileged or
- * read-only setup is found once (the open fails) and reported once. */
+ * cannot be opened. Measures each compaction from vmstat. An absent,
+ * unprivileged or read-only compact_memory is found once (compact_probe, or
+ * the first open) and said once (feature.h): quietly unless VERBOSE when
+ * found, on stderr when compaction would have helped. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include "compact.h"
+#include "feature.h"
 #include "fmt.h"
 #include "os.h"
 #include "sample.h"
@@ -16,6 +19,7 @@
 static uint64_t last_ms;     /* this process's last compaction (monotonic) */
 static int tried;            /* a compaction was ever attempted */
 static int denied;           /* 1: not writable; never try again */
+static int denied_err;       /* the -errno that denied it */
 
 int compact_denied(void) { return __atomic_load_n(&denied, __ATOMIC_RELAXED); }
 
@@ -59,19 +63,45 @@ static int stamp_claim(uint64_t now, uint64_t interval_ms)
 	return fd;
 }
 
-static void say_denied(const char *path, int err)
+static const char *denied_value(int err) { return err == -ENOENT ? "absent" : "readonly"; }
+
+static const char *denied_why(int err)
+{
+	return err == -EACCES || err == -EPERM ? "permission denied" :
+	       err == -EROFS ? "read-only file system" :
+	       err == -ENOENT ? "no such file: kernel < 2.6.35 or without CONFIG_COMPACTION" :
+	       "cannot open";
+}
+
+/* Records the denial; says it when loud (compaction would help now) or
+ * VERBOSE, once per process whichever comes first. */
+static void say_denied(const char *path, int err, int loud)
 {
 	char msg[640];
 	struct fmtbuf fb;
 	fmt_init(&fb, msg, sizeof msg);
-	fmt_str(&fb, "compaction would help, but '");
+	fmt_str(&fb, loud ? "compaction would help, but '" : "compaction unavailable: '");
 	fmt_str(&fb, path);
 	fmt_str(&fb, "' is not writable (");
-	fmt_str(&fb, err == -EACCES || err == -EPERM ? "permission denied" :
-		     err == -EROFS ? "read-only file system" : err == -ENOENT ? "no such file" :
-		     "cannot open");
+	fmt_str(&fb, denied_why(err));
 	fmt_str(&fb, "): not compacting, only backing off, falling back and refusing from now on");
-	os_say(msg);
+	feature_lack(FEAT_COMPACT, denied_value(err), msg, loud);
+}
+
+void compact_probe(void)
+{
+	char path[512];
+	sample_path(path, sizeof path, "sys/vm/compact_memory", "/proc/sys/vm/compact_memory");
+	/* Opening a sysctl for writing compacts nothing; only a write does. */
+	int fd = os_open(path, O_WRONLY | O_NOFOLLOW, 0);
+	if (fd >= 0) {
+		os_close(fd);
+		feature_set(FEAT_COMPACT, "writable");
+		return;
+	}
+	denied_err = fd;
+	__atomic_store_n(&denied, 1, __ATOMIC_RELAXED);
+	say_denied(path, fd, 0);
 }
 
 int compact_run(int node, int multi_node, uint64_t interval_ms, struct compact_result *res)
@@ -81,8 +111,11 @@ int compact_run(int node, int multi_node, uint64_t interval_ms, struct compact_r
 	uint64_t now = os_now_ms();
 	int fd, sfd, r;
 
-	if (__atomic_load_n(&denied, __ATOMIC_RELAXED))
+	if (__atomic_load_n(&denied, __ATOMIC_RELAXED)) {
+		sample_path(path, sizeof path, "sys/vm/compact_memory", "/proc/sys/vm/compact_memory");
+		say_denied(path, denied_err, 1);
 		return -EPERM;
+	}
 	if (tried && interval_ms && now - __atomic_load_n(&last_ms, __ATOMIC_RELAXED) < interval_ms)
 		return -EAGAIN;
 	if (multi_node && node >= 0) {
@@ -104,8 +137,9 @@ int compact_run(int node, int multi_node, uint64_t interval_ms, struct compact_r
 		fd = os_open(sample_path(path, sizeof path, "sys/vm/compact_memory",
 					 "/proc/sys/vm/compact_memory"), O_WRONLY | O_NOFOLLOW, 0);
 	if (fd < 0) {
-		if (!__atomic_exchange_n(&denied, 1, __ATOMIC_RELAXED))
-			say_denied(path, fd);
+		denied_err = fd;
+		__atomic_store_n(&denied, 1, __ATOMIC_RELAXED);
+		say_denied(path, fd, 1);
 		return -EPERM;
 	}
 	sfd = stamp_claim(now, interval_ms);
@@ -132,8 +166,9 @@ int compact_run(int node, int multi_node, uint64_t interval_ms, struct compact_r
 	res->free_scanned = after.free_scanned - before.free_scanned;
 	res->isolated = after.isolated - before.isolated;
 	if (r == -EACCES || r == -EPERM || r == -EROFS) {
-		if (!__atomic_exchange_n(&denied, 1, __ATOMIC_RELAXED))
-			say_denied(path, r);
+		denied_err = r;
+		__atomic_store_n(&denied, 1, __ATOMIC_RELAXED);
+		say_denied(path, r, 1);
 		return -EPERM;
 	}
 	return r < 0 ? r : 0;

@@ -18,10 +18,16 @@ struct compact_result {
  * interval_ms has passed since the last compaction by this process and, via
  * the shared stamp file, by any process. Returns 0 when compacted (*res
  * filled), -EAGAIN when rate-limited or another process is compacting,
- * -EPERM when the file is not writable (said once on stderr; never tried
- * again), other -errno when the write failed. Takes the sample lock briefly;
+ * -EPERM when the file is absent or not writable (said once on stderr;
+ * never tried again), other -errno when the write failed. Takes the sample lock briefly;
  * blocks while the kernel compacts. Not async-signal-safe. */
 int compact_run(int node, int multi_node, uint64_t interval_ms, struct compact_result *res);
+
+/* Finds out once whether compact_memory (under the sampling root) can be
+ * opened for writing, without compacting; records it (feature.h) and, when
+ * it cannot, makes compact_run return -EPERM from now on. Holding the sample
+ * lock, when looking before large faults starts. */
+void compact_probe(void);
 
 /* Whether compaction was found not permitted (unprivileged, read-only). */
 int compact_denied(void);

@@ -10,8 +10,10 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include "compact.h"
+#include "feature.h"
 #include "fmt.h"
 #include "fragguard.h"
+#include "geometry.h"
 #include "guard.h"
 #include "os.h"
 #include "sample.h"
@@ -55,6 +57,9 @@ static int setup_locked(void)
 		gstate = -1;
 		return gstate;
 	}
+	/* What else this kernel offers, found now that the shim starts to use it. */
+	compact_probe();
+	feature_probe_files();
 	memset(&pconf, 0, sizeof pconf);
 	int n = policy_parse_steps(g.conf.on_risk, strlen(g.conf.on_risk), pconf.steps);
 	pconf.nsteps = n > 0 ? n : 0;
@@ -256,14 +261,15 @@ refuse:
 
 static int guarded(void) { return g.conf.sample && gstate >= 0; }
 
-/* A chunk-aligned span (one page-table page per 2 MiB) faulting fault_bytes,
- * in huge pages where advised. */
+/* A chunk-aligned span (one page-table page per pt_span: 2 MiB with 4 KiB
+ * pages, 512 MiB with 64 KiB pages) faulting fault_bytes, in huge pages
+ * where advised. */
 static int check_span(enum policy_event ev, size_t span_bytes, size_t fault_bytes, int thp)
 {
 	struct policy_need n = { 0, 0, 0, 0 };
 	if (!guarded())
 		return 0;
-	n.pagetable = (int64_t)((span_bytes + (1u << 21) - 1) >> 21);
+	n.pagetable = (int64_t)geometry_pt_pages(g.pt_span, span_bytes);
 	if (thp && g.pmd && fault_bytes >= g.pmd) {
 		n.thp = (int64_t)(fault_bytes >> pmd_shift);
 		fault_bytes -= (size_t)n.thp << pmd_shift;
@@ -288,7 +294,7 @@ int guard_mmap(size_t len, int populate)
 	if (!guarded())
 		return 0;
 	/* Unaligned: the span may touch one more page-table page. */
-	n.pagetable = (int64_t)(len >> 21) + 1;
+	n.pagetable = (int64_t)(len / g.pt_span) + 1;
 	/* A plain mapping is faulted a page at a time as the program writes:
 	 * what it needs now is its page tables and its first pages. */
 	size_t now = populate || len < (2u << 20) ? len : (2u << 20);

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "callsite.h"
 #include "conf.h"
+#include "feature.h"
 #include "fmt.h"
 #include "fragguard/report.h"
 #include "front.h"
@@ -449,6 +450,7 @@ static void build(struct fmtbuf *fb, const char *reason)
 	sec_process(fb, reason, now_unix, now_mono);
 	sec_config(fb);
 	sec_shim(fb);
+	feature_report(fb);
 	sec_cost(fb);
 	sec_alloc(fb);
 	sec_actions(fb);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include "feature.h"
 #include "fmt.h"
 #include "lock.h"
 #include "os.h"
@@ -184,6 +185,10 @@ static int load_zoneinfo(void)
 	if (rc < 0 && rc != -ENOSPC)
 		return rc;
 	nzones = n;
+	unsigned known = 0;
+	for (size_t i = 0; i < n; i++)
+		known |= zones[i].known;
+	feature_zoneinfo(known);
 	have_zoneinfo = 1;
 	need_base = 1;
 	return 0;

@@ -11,8 +11,10 @@
 #include "arena.h"
 #include "bg.h"
 #include "conf.h"
+#include "feature.h"
 #include "fmt.h"
 #include "front.h"
+#include "geometry.h"
 #include "guard.h"
 #include "large.h"
 #include "os.h"
@@ -172,28 +174,45 @@ static size_t read_num(const char *path)
 	return v;
 }
 
-static unsigned log2z(size_t v) { return (unsigned)__builtin_ctzll((unsigned long long)v); }
+/* The THP mode from the bracketed word of "always [madvise] never", or
+ * "absent" without the file (kernel < 2.6.38, ARM32 without LPAE, THP
+ * compiled out). */
+static const char *thp_mode(void)
+{
+	char mode[128];
+	if (os_read_file("/sys/kernel/mm/transparent_hugepage/enabled", mode, sizeof mode) <= 0)
+		return "absent";
+	return strstr(mode, "[always]") ? "always" : strstr(mode, "[madvise]") ? "madvise" : "never";
+}
 
 static void setup_memory(void)
 {
-	char mode[128];
-	g.os_page = getauxval(AT_PAGESZ);
-	if (!g.os_page || (g.os_page & (g.os_page - 1)))
-		g.os_page = 4096;
-	size_t pmd = read_num("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
-	int thp_never = os_read_file("/sys/kernel/mm/transparent_hugepage/enabled", mode, sizeof mode) <= 0 ||
-			strstr(mode, "[never]") != NULL;
-	g.pmd = (pmd && !(pmd & (pmd - 1)) && !thp_never) ? pmd : 0;
-	if (g.conf.chunk)
-		g.chunk = g.conf.chunk;
-	else if (g.pmd >= (2u << 20) && g.pmd <= (64u << 20))
-		g.chunk = g.pmd;
+	struct geometry_in in;
+	struct geometry geo;
+	const char *thp = thp_mode();
+
+	in.page_bytes = getauxval(AT_PAGESZ);
+	in.pmd_bytes = read_num("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
+	in.thp_usable = !strcmp(thp, "always") || !strcmp(thp, "madvise");
+	in.chunk_conf = g.conf.chunk;
+	in.thp_conf = g.conf.thp;
+	in.word_bytes = sizeof(void *);
+	geometry_derive(&in, &geo);
+	g.os_page = geo.page;
+	g.pmd = geo.pmd;
+	g.chunk = geo.chunk;
+	g.chunk_shift = geo.chunk_shift;
+	g.unit = geo.unit;
+	g.unit_shift = geo.unit_shift;
+	g.pt_span = geo.pt_span;
+	g.thp_advise = geo.thp_advise;
+	if (!strcmp(thp, "absent"))
+		feature_lack(FEAT_THP, thp, "no transparent huge pages ('/sys/kernel/mm/transparent_hugepage' "
+			     "absent: kernel < 2.6.38 or THP not built in): chunks in base pages", 0);
+	else if (!strcmp(thp, "never"))
+		feature_lack(FEAT_THP, thp, "transparent huge pages are 'never': chunks in base pages", 0);
 	else
-		g.chunk = 2u << 20; /* no THP, or a PMD too large to be a chunk (64 KiB pages) */
-	g.chunk_shift = log2z(g.chunk);
-	g.thp_advise = g.conf.thp && g.pmd && g.chunk % g.pmd == 0;
-	g.unit = g.os_page > (16u << 10) ? g.os_page : (16u << 10);
-	g.unit_shift = log2z(g.unit);
+		feature_set(FEAT_THP, thp);
 }
 
 static void fork_prepare(void)

@@ -23,7 +23,8 @@ struct shim {
 	unsigned unit_shift;
 	size_t os_page;
 	size_t pmd;              /* huge page size, 0 when THP is unavailable */
-	int thp_advise;          /* MADV_HUGEPAGE on chunks */
+	size_t pt_span;          /* address space one page-table page maps */
+	int thp_advise;          /* MADV_HUGEPAGE on chunks; cleared when refused */
 	int populate;            /* 1 MADV_POPULATE_WRITE works, 0 touch pages, -1 untested */
 };
 extern struct shim g;

@@ -409,7 +409,7 @@ static const char *not_report(json_t *root, char *why, size_t cap)
 /* Fills *p from a parsed report that passed not_report(). */
 static void load_proc(struct report_proc *p, json_t *root, const char *file)
 {
-	const char *name, *exe;
+	const char *name, *exe, *status;
 	json_t *classes, *c;
 	size_t i;
 
@@ -465,6 +465,10 @@ static void load_proc(struct report_proc *p, json_t *root, const char *file)
 	p->refusals = ju64(root, P("actions.refusals"));
 
 	load_sites(p, jat(root, "callsites.by_bytes"));
+	/* Why a shim sampled no site (UNWIND=0, SAMPLE_BYTES=0): shown instead. */
+	status = jstr(root, P("callsites.status"));
+	if (!p->nsites && status && strcmp(status, "sampled"))
+		p->sites_status = clean_name(status);
 	load_risks(p, json_object_get(root, "risk_events"));
 }
 
@@ -867,6 +871,7 @@ static void proc_free(struct report_proc *p)
 	free(p->cmdline);
 	free(p->host);
 	free(p->kernel);
+	free(p->sites_status);
 	for (int k = 0; k < p->nsites; k++) {
 		free(p->sites[k].func);
 		free(p->sites[k].where);

@@ -80,6 +80,8 @@ struct report_proc {
 	uint64_t stall_ns;
 	struct report_site sites[REPORT_MAX_SITES];
 	int nsites;
+	char *sites_status;    /* why there are no sites ("absent: built without
+	                          libunwind"); NULL when sampled or unknown */
 	struct report_risk *risks;
 	int nrisks;
 };

@@ -90,6 +90,7 @@ static json_t *process(const struct report_set *s, const struct report_proc *p)
 			"mapped_bytes", (json_int_t)st->mapped_bytes, "frames", frames));
 	}
 	json_object_set_new(o, "sites", sites);
+	json_object_set_new(o, "sites_status", p->sites_status ? json_string(p->sites_status) : json_null());
 	return o;
 }
 

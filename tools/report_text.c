@@ -102,8 +102,13 @@ int report_text_render(const struct report_set *s, FILE *f)
 			snprintf(name, sizeof name, "%.*s", w.prog, p->program);
 			if (p->nsites)
 				site_text(site, sizeof site, p, 0);
-			row(f, s, &w, pid, name, p, report_lifetime(s, p),
-			    p->nsites ? site : p->active ? "-" : "- (shim disabled)");
+			else if (!p->active)
+				snprintf(site, sizeof site, "- (shim disabled)");
+			else if (p->sites_status) /* e.g. built without libunwind */
+				snprintf(site, sizeof site, "- (%s)", p->sites_status);
+			else
+				snprintf(site, sizeof site, "-");
+			row(f, s, &w, pid, name, p, report_lifetime(s, p), site);
 			for (int k = 1; k < s->top && k < p->nsites; k++) {
 				site_text(site, sizeof site, p, k);
 				fprintf(f, "%*s%s\n", indent, "", site);

@@ -40,6 +40,7 @@
  *   "process"       object, identity (below)
  *   "config"        object, the effective configuration (below)
  *   "shim"          object, how the allocator runs (below)
+ *   "kernel"        object, what the running kernel offers the shim (below)
  *   "cost"          object, what the process cost the machine (below)
  *   "alloc"         object, allocation profile (below)
  *   "actions"       object, what the shim's policy did (below)
@@ -86,6 +87,37 @@
  *   "prefault"        "madvise" (MADV_POPULATE_WRITE), "touch" (one write
  *                     per page, kernels < 5.14), "untested" (no chunk
  *                     pre-faulted yet) or "off" (PREFAULT=0)
+ *
+ * "kernel"
+ *   Each feature the shim may use, found at run time where it is first
+ *   needed and said once on stderr (with VERBOSE=1, or when its absence
+ *   matters at that moment: compaction that would have helped). A string;
+ *   "untested" while the shim has not needed it yet (the files are probed
+ *   when looking before large faults starts, i.e. at the first chunk).
+ *   "populate"        "madvise" (MADV_POPULATE_WRITE works) or "touch"
+ *                     (EINVAL, kernels < 5.14: pre-faulted by one write per
+ *                     page); as "shim"."prefault" says
+ *   "thp"             "always", "madvise" (the sysfs mode), "never" (no
+ *                     huge pages), "absent" (no sysfs directory: < 2.6.38,
+ *                     ARM32 without LPAE, THP not built in) or "refused"
+ *                     (MADV_HUGEPAGE returned EINVAL: chunks stay in base
+ *                     pages from then on)
+ *   "collapse"        "supported" or "absent" (MADV_COLLAPSE returned
+ *                     EINVAL: < 6.1; the first chunk stays in base pages)
+ *   "compact_memory"  "writable", "readonly" (not writable by this process)
+ *                     or "absent" (< 2.6.35 or no CONFIG_COMPACTION): when
+ *                     not writable the policy never compacts
+ *   "psi"             "present" or "absent" (/proc/pressure/memory: < 4.20
+ *                     or psi=0)
+ *   "zoneinfo_managed"   "present" or "absent" (< 3.8) in /proc/zoneinfo
+ *   "zoneinfo_free_cma"  "present" or "absent" (nr_free_cma: < 3.7)
+ *   "pagetypeinfo"    "readable", "unreadable" (root-only since 5.4, or not
+ *                     a file) or "absent"
+ *   "psi_some_avg10_pct", "psi_full_avg10_pct"   memory pressure when the
+ *                     report was written (a number with a fraction), null
+ *                     without PSI
+ *   "proc_root"       bool: PROC_ROOT replaced /proc, so compact_memory,
+ *                     psi, zoneinfo_* and pagetypeinfo describe that tree
  *
  * "cost"
  *   "minor_faults", "major_faults"  the whole process (getrusage
@@ -174,6 +206,10 @@
  *   i.e. heap growth, not alloc/free churn inside a thread cache. Also one
  *   unwind at every new chunk or large mapping (not sampled: all of them).
  *   "enabled"         bool (SAMPLE_BYTES > 0 and libunwind compiled in)
+ *   "unwinder"        "libunwind", or "none" in a shim built with UNWIND=0
+ *   "status"          "sampled", "absent: built without libunwind",
+ *                     "off: SAMPLE_BYTES=0" or "off: not armed"; readers
+ *                     show it where they would show sites
  *   "sample_bytes"    mean sampling interval
  *   "samples"         byte samples taken; "mappings" mapping unwinds taken
  *   "sites"           distinct sites in the table (at most FG_REPORT_SITES)
