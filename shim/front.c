@@ -4,7 +4,10 @@
  * keeps one empty span so a class at a span boundary does not thrash the
  * arena. Lock order: bin, then arena. Never calls out while holding a lock
  * except into arena.c. Objects cross threads freely: a free goes to the
- * freeing thread's cache and from there back to the bin. */
+ * freeing thread's cache and from there back to the bin, as a whole list that
+ * the bin parks (up to XFER_MAX of them) for the next refill of any thread,
+ * or into its spans' bitmaps. A double free is detected when the object
+ * reaches its bitmap, not while it moves between caches. */
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
@@ -15,9 +18,17 @@
 #include "lock.h"
 #include "os.h"
 
+#define XFER_MAX 4
+
 struct bin {
 	struct lock lock;
 	struct span *cur, *nonfull, *spare;
+	/* Lists given back whole by thread caches, linked through the objects:
+	 * a producer thread's refill takes what a consumer thread freed without
+	 * either walking the objects or touching the span bitmaps. */
+	void *xfer[XFER_MAX];
+	uint32_t xfer_n[XFER_MAX];
+	unsigned nxfer;
 	uint64_t live; /* bytes handed out (to programs or caches) */
 	uint64_t nspans;
 	uint64_t nout, nback; /* objects ever taken from / given back to the bin (report) */
@@ -163,14 +174,13 @@ static void corrupt(const char *what)
 	__builtin_trap();
 }
 
-/* Returns k objects of class c to their spans. */
-static void bin_put(unsigned c, void **ptrs, unsigned k)
+/* Sets the bits of k objects of class c in their spans; the caller holds the
+ * bin lock. Returns nonzero when a span went back to the arena. */
+static int spans_put(struct bin *b, unsigned c, void **ptrs, unsigned k)
 {
-	struct bin *b = &bins[c];
 	const struct sc_info *si = &sc_info[c];
 	int kick = 0;
 
-	lock_take(&b->lock);
 	for (unsigned j = 0; j < k; j++) {
 		struct span *s = arena_span_of(ptrs[j]);
 		if (unlikely(s->cls != c))
@@ -199,6 +209,17 @@ static void bin_put(unsigned c, void **ptrs, unsigned k)
 			nonfull_add(b, s);
 		}
 	}
+	return kick;
+}
+
+/* Returns k objects of class c to their spans. */
+static void bin_put(unsigned c, void **ptrs, unsigned k)
+{
+	struct bin *b = &bins[c];
+	const struct sc_info *si = &sc_info[c];
+
+	lock_take(&b->lock);
+	int kick = spans_put(b, c, ptrs, k);
 	b->live -= (uint64_t)k * si->size;
 	b->nback += k;
 	lock_give(&b->lock);
@@ -208,10 +229,87 @@ static void bin_put(unsigned c, void **ptrs, unsigned k)
 		bg_kick();
 }
 
-/* Capacity of a thread's cache for class c. A class caches at most 32 KiB
- * (and 64 objects) per thread while one or two threads have caches; beyond
- * that the per-thread budget halves as threads double, down to 4 KiB, so
- * that all caches together hold about the same whatever the thread count.
+/* Moves up to 64 objects from the front of *list into batch[]. Returns how
+ * many. */
+static unsigned list_cut(void **list, void **batch)
+{
+	unsigned m = 0;
+	for (; *list && m < 64; m++) {
+		batch[m] = *list;
+		*list = *(void **)*list;
+	}
+	return m;
+}
+
+/* Gives a thread cache's list of k objects of class c (linked through their
+ * first word) back to the bin: parked whole, or with XFER_MAX lists parked
+ * already, into the spans. */
+static void bin_give(unsigned c, void *list, unsigned k)
+{
+	struct bin *b = &bins[c];
+	lock_take(&b->lock);
+	if (b->nxfer < XFER_MAX) {
+		b->xfer[b->nxfer] = list;
+		b->xfer_n[b->nxfer] = k;
+		__atomic_store_n(&b->nxfer, b->nxfer + 1, __ATOMIC_RELAXED);
+		b->live -= (uint64_t)k * sc_info[c].size;
+		b->nback += k;
+		lock_give(&b->lock);
+		return;
+	}
+	lock_give(&b->lock);
+	void *batch[64];
+	while (list) {
+		unsigned m = list_cut(&list, batch);
+		bin_put(c, batch, m);
+	}
+}
+
+/* A parked list of class c, its length in *k; NULL when none is parked. */
+static void *bin_take_list(unsigned c, unsigned *k)
+{
+	struct bin *b = &bins[c];
+	void *list = NULL;
+	if (!__atomic_load_n(&b->nxfer, __ATOMIC_RELAXED))
+		return NULL;
+	lock_take(&b->lock);
+	if (b->nxfer) {
+		unsigned i = b->nxfer - 1;
+		list = b->xfer[i];
+		*k = b->xfer_n[i];
+		__atomic_store_n(&b->nxfer, i, __ATOMIC_RELAXED);
+		b->live += (uint64_t)*k * sc_info[c].size;
+		b->nout += *k;
+	}
+	lock_give(&b->lock);
+	return list;
+}
+
+/* Puts the parked lists of bin b (class c) into their spans; the caller
+ * holds the bin lock. The objects were counted as given back when parked.
+ * Returns their bytes. */
+static uint64_t xfer_drain(struct bin *b, unsigned c)
+{
+	void *batch[64];
+	uint64_t n = 0;
+	while (b->nxfer) {
+		unsigned i = b->nxfer - 1;
+		void *list = b->xfer[i];
+		n += b->xfer_n[i];
+		__atomic_store_n(&b->nxfer, i, __ATOMIC_RELAXED);
+		while (list) {
+			unsigned m = list_cut(&list, batch);
+			spans_put(b, c, batch, m);
+		}
+	}
+	return n * sc_info[c].size;
+}
+
+/* Capacity of one of a thread's two lists for class c (b[] and spill[]).
+ * A class caches at most 32 KiB (and 64 objects) per thread while one or two
+ * threads have caches; beyond that the per-thread budget halves as threads
+ * double, down to 4 KiB, so that all caches together hold about the same
+ * whatever the thread count.
  * Cached objects pin their spans' pages: with the full budget four threads
  * took a fourth chunk (2 MiB of RSS) where three held the objects (issue 7,
  * target 10). Read on slow paths only; a shrunk cap takes effect at the
@@ -221,7 +319,8 @@ static uint16_t tc_cap(unsigned c)
 	unsigned n = __atomic_load_n(&tc_count, __ATOMIC_RELAXED);
 	uint32_t budget = n <= 2 ? 32u << 10 : n <= 4 ? 16u << 10 : n <= 8 ? 8u << 10 : 4u << 10;
 	uint32_t cap = budget / sc_info[c].size, max = sc_info[c].tcap;
-	return (uint16_t)(cap > max ? max : cap < 2 && max ? 2 : cap);
+	cap = cap > max ? max : cap < 2 && max ? 2 : cap;
+	return (uint16_t)(cap / 2);
 }
 
 /* The calling thread's cache, set up on first use; NULL when caches are off
@@ -240,33 +339,30 @@ static struct tcache *tc_get(void)
 		uint32_t f = 4096 / sc_info[c].size;
 		uint16_t cap = tc_cap(c);
 		tc->b[c].cap = cap;
-		tc->b[c].fill = (uint16_t)(f < 1 ? 1 : f > cap / 2u ? cap / 2u : f);
+		tc->b[c].fill = (uint16_t)(f < 1 ? 1 : f > cap ? cap : f);
 	}
 	tc->on = 1; /* before setspecific, which may allocate for high keys */
 	pthread_setspecific(tc_key, tc);
 	return tc;
 }
 
-static void tc_flush_class(struct tcache *tc, unsigned c, unsigned keep)
-{
-	struct tbin *tb = &tc->b[c];
-	void *batch[64];
-	while (tb->n > keep) {
-		unsigned k = 0;
-		while (k < 64 && tb->n > keep) {
-			batch[k++] = tb->head;
-			tb->head = *(void **)tb->head;
-			tb->n--;
-		}
-		bin_put(c, batch, k);
-	}
-}
-
 static void tc_flush_all(struct tcache *tc)
 {
-	for (unsigned c = 0; c < SC_NCLASS; c++)
-		if (tc->b[c].n)
-			tc_flush_class(tc, c, 0);
+	for (unsigned c = 0; c < SC_NCLASS; c++) {
+		struct tbin *tb = &tc->b[c];
+		if (tb->n) {
+			void *list = tb->head;
+			unsigned k = tb->n;
+			tb->head = NULL;
+			tb->n = 0;
+			bin_give(c, list, k);
+		}
+		if (tc->spill[c]) {
+			void *list = tc->spill[c];
+			tc->spill[c] = NULL;
+			bin_give(c, list, tc->nspill[c]);
+		}
+	}
 }
 
 /* Thread exit: the cache's objects go back to the bins; later calls of this
@@ -295,6 +391,16 @@ void *front_alloc(size_t n)
 
 	if (tc && tc->b[c].cap) {
 		struct tbin *tb = &tc->b[c];
+		unsigned got;
+		if (!tb->head && tc->spill[c]) {
+			tb->head = tc->spill[c];
+			tb->n = tc->nspill[c];
+			tc->spill[c] = NULL;
+		} else if (!tb->head && (tb->head = bin_take_list(c, &got))) {
+			tb->n = got;
+			tc->allocs++;
+			callsite_account((size_t)got * sc_info[c].size);
+		}
 		if (tb->head) { /* the fast path missed only for want of a cache */
 			one = tb->head;
 			tb->head = *(void **)one;
@@ -303,21 +409,21 @@ void *front_alloc(size_t n)
 		}
 		void *batch[64];
 		tb->cap = tc_cap(c);
-		if (tb->fill > tb->cap / 2)
-			tb->fill = (uint16_t)(tb->cap / 2);
+		if (tb->fill > tb->cap)
+			tb->fill = tb->cap;
 		unsigned want = tb->fill ? tb->fill : 1;
 		if (want > 64)
 			want = 64;
-		if (tb->fill < tb->cap / 2)
-			tb->fill = (uint16_t)(tb->fill * 2 > tb->cap / 2 ? tb->cap / 2 : tb->fill * 2);
-		unsigned got = bin_take(c, batch, want);
+		if (tb->fill < tb->cap)
+			tb->fill = (uint16_t)(tb->fill * 2 > tb->cap ? tb->cap : tb->fill * 2);
+		got = bin_take(c, batch, want);
 		if (!got)
 			return NULL;
 		for (unsigned i = got - 1; i > 0; i--) {
 			*(void **)batch[i] = tb->head;
 			tb->head = batch[i];
 		}
-		tb->n += got - 1;
+		tb->n = got - 1;
 		tc->allocs++;
 		callsite_account((size_t)got * sc_info[c].size);
 		return batch[0];
@@ -330,16 +436,30 @@ void *front_alloc(size_t n)
 
 void front_free(void *p)
 {
-	struct span *s = arena_span_of(p);
-	unsigned c = s->cls;
-	void *slot = front_slot(s, p, c);
+	unsigned c = __atomic_load_n(arena_page_class(p), __ATOMIC_RELAXED);
+	void *slot = p;
+	if (c & FRONT_INTERIOR) {
+		struct span *s = arena_span_of(p);
+		c = s->cls;
+		slot = front_slot(s, p, c);
+	}
 	struct tcache *tc = tc_get();
 	if (tc && tc->b[c].cap) {
 		struct tbin *tb = &tc->b[c];
 		if (tb->n >= tb->cap) {
-			tb->cap = tc_cap(c);
-			tc_flush_class(tc, c, tb->cap / 2);
-			tc->frees++;
+			/* The full list becomes the spill; the old spill goes
+			 * back to the bin whole. Swaps with no bin traffic are
+			 * frequent (a class whose count wanders about the cap)
+			 * and touch nothing but this cache. */
+			if (tc->spill[c]) {
+				bin_give(c, tc->spill[c], tc->nspill[c]);
+				tc->frees++;
+				tb->cap = tc_cap(c);
+			}
+			tc->spill[c] = tb->head;
+			tc->nspill[c] = (uint16_t)tb->n;
+			tb->head = NULL;
+			tb->n = 0;
 		}
 		*(void **)slot = tb->head;
 		tb->head = slot;
@@ -399,9 +519,13 @@ void front_drop_spares(void)
 {
 	for (unsigned c = 0; c < SC_NCLASS; c++) {
 		struct bin *b = &bins[c];
-		if (!__atomic_load_n(&b->spare, __ATOMIC_RELAXED))
+		if (!__atomic_load_n(&b->spare, __ATOMIC_RELAXED) &&
+		    !__atomic_load_n(&b->nxfer, __ATOMIC_RELAXED))
 			continue;
 		lock_take(&b->lock);
+		uint64_t d = xfer_drain(b, c);
+		if (d)
+			__atomic_add_fetch(&front_dirty_bytes, d, __ATOMIC_RELAXED);
 		if (b->spare) {
 			arena_span_free(b->spare, b->spare->npages);
 			b->spare = NULL;
@@ -418,6 +542,7 @@ uint64_t front_trim(void)
 	for (unsigned c = 0; c < SC_NCLASS; c++) {
 		struct bin *b = &bins[c];
 		lock_take(&b->lock);
+		xfer_drain(b, c);
 		if (b->spare) {
 			arena_span_free(b->spare, b->spare->npages);
 			b->spare = NULL;

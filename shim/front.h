@@ -23,6 +23,10 @@ struct tbin {
  * are never cached. */
 struct tcache {
 	struct tbin b[SC_NCLASS + 1];
+	/* A second list per class, at most cap long, swapped whole with b[]'s
+	 * when that fills or empties; only slow paths touch it. */
+	void *spill[SC_NCLASS];
+	uint16_t nspill[SC_NCLASS];
 	uint64_t allocs, frees;    /* refills and flushes, for stats */
 	int on;                    /* caps set, destructor registered */
 };
@@ -117,8 +121,9 @@ void front_flush_self(void);
 /* Gives back free pages inside spans (MADV_DONTNEED) and each bin's spare
  * span. Returns bytes given back. Takes each bin lock in turn. */
 uint64_t front_trim(void);
-/* Returns each bin's spare empty span to the arena, so that a spare never
- * pins an otherwise empty chunk. Takes each bin lock in turn. */
+/* Returns each bin's spare empty span to the arena and puts the lists
+ * parked for refills back into their spans, so that neither pins an
+ * otherwise empty chunk. Takes each bin lock in turn. */
 void front_drop_spares(void);
 /* Bytes held by live objects (including thread caches) and bytes freed to
  * the bins since the last trim. */

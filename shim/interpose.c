@@ -84,7 +84,8 @@ static __attribute__((noinline)) void *alloc_slow(size_t n)
 	void *p;
 	if (!ready())
 		return glibc_malloc(n);
-	p = alloc_any(n, &fresh);
+	/* The cache missed already: small requests go straight to a refill. */
+	p = n <= front_small_max ? front_alloc(n) : alloc_any(n, &fresh);
 	return p ? p : enomem();
 }
 
