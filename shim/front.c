@@ -28,6 +28,7 @@ struct bin {
 	 * either walking the objects or touching the span bitmaps. */
 	void *xfer[XFER_MAX];
 	uint32_t xfer_n[XFER_MAX];
+	const struct tcache *xfer_by[XFER_MAX]; /* the cache that gave it */
 	unsigned nxfer;
 	uint64_t live; /* bytes handed out (to programs or caches) */
 	uint64_t nspans;
@@ -251,6 +252,7 @@ static void bin_give(unsigned c, void *list, unsigned k)
 	if (b->nxfer < XFER_MAX) {
 		b->xfer[b->nxfer] = list;
 		b->xfer_n[b->nxfer] = k;
+		b->xfer_by[b->nxfer] = &tl_tc;
 		__atomic_store_n(&b->nxfer, b->nxfer + 1, __ATOMIC_RELAXED);
 		b->live -= (uint64_t)k * sc_info[c].size;
 		b->nback += k;
@@ -265,7 +267,10 @@ static void bin_give(unsigned c, void *list, unsigned k)
 	}
 }
 
-/* A parked list of class c, its length in *k; NULL when none is parked. */
+/* A parked list of class c, its length in *k; NULL when none is parked.
+ * The calling thread's own latest list if there is one: its objects are
+ * still in this CPU's cache, where another thread's would each have to move
+ * (in a local workload that was most of the gap to tcmalloc, issue 7). */
 static void *bin_take_list(unsigned c, unsigned *k)
 {
 	struct bin *b = &bins[c];
@@ -274,10 +279,17 @@ static void *bin_take_list(unsigned c, unsigned *k)
 		return NULL;
 	lock_take(&b->lock);
 	if (b->nxfer) {
-		unsigned i = b->nxfer - 1;
+		unsigned i = b->nxfer - 1, last = i;
+		while (i > 0 && b->xfer_by[i] != &tl_tc)
+			i--;
+		if (b->xfer_by[i] != &tl_tc)
+			i = last;
 		list = b->xfer[i];
 		*k = b->xfer_n[i];
-		__atomic_store_n(&b->nxfer, i, __ATOMIC_RELAXED);
+		b->xfer[i] = b->xfer[last];
+		b->xfer_n[i] = b->xfer_n[last];
+		b->xfer_by[i] = b->xfer_by[last];
+		__atomic_store_n(&b->nxfer, last, __ATOMIC_RELAXED);
 		b->live += (uint64_t)*k * sc_info[c].size;
 		b->nout += *k;
 	}
@@ -306,18 +318,19 @@ static uint64_t xfer_drain(struct bin *b, unsigned c)
 }
 
 /* Capacity of one of a thread's two lists for class c (b[] and spill[]).
- * A class caches at most 32 KiB (and 64 objects) per thread while one or two
- * threads have caches; beyond that the per-thread budget halves as threads
- * double, down to 4 KiB, so that all caches together hold about the same
- * whatever the thread count.
- * Cached objects pin their spans' pages: with the full budget four threads
- * took a fourth chunk (2 MiB of RSS) where three held the objects (issue 7,
- * target 10). Read on slow paths only; a shrunk cap takes effect at the
- * class's next refill or flush. */
+ * A class caches at most 32 KiB (and 64 objects) per thread while up to three
+ * threads have caches (a main thread that waits for two workers costs them
+ * nothing); beyond that the per-thread budget halves as threads double, down
+ * to 4 KiB, so that all caches together hold about the same whatever the
+ * thread count. Cached objects pin their spans' pages: with the full budget
+ * four workers took a fourth chunk (2 MiB of RSS) where three held the
+ * objects (issue 7, target 10); with half of it, two workers gave lists back
+ * to the bins twice as often and ran 10-12 % slower. Read on slow paths
+ * only; a shrunk cap takes effect at the class's next exchange with its bin. */
 static uint16_t tc_cap(unsigned c)
 {
 	unsigned n = __atomic_load_n(&tc_count, __ATOMIC_RELAXED);
-	uint32_t budget = n <= 2 ? 32u << 10 : n <= 4 ? 16u << 10 : n <= 8 ? 8u << 10 : 4u << 10;
+	uint32_t budget = n <= 3 ? 32u << 10 : n <= 5 ? 16u << 10 : n <= 9 ? 8u << 10 : 4u << 10;
 	uint32_t cap = budget / sc_info[c].size, max = sc_info[c].tcap;
 	cap = cap > max ? max : cap < 2 && max ? 2 : cap;
 	return (uint16_t)(cap / 2);
