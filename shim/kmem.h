@@ -60,6 +60,7 @@ enum {
 	KMEM_ZK_BOOST       = 1u << 13, /* watermark boost (5.0+; already in min/low/high) */
 	KMEM_ZK_CMA_PRESENT = 1u << 14, /* the zone has CMA pageblocks (cma_pages > 0
 	                                   or CMA letters/lists seen) */
+	KMEM_ZK_UNRECL      = 1u << 15, /* zoneinfo "node_unreclaimable:" (4.8+) */
 };
 
 /* One zone's free-memory state. Zero-initialise, then let parsers fill it. */
@@ -73,6 +74,8 @@ struct kmem_zone {
 	int64_t free;                      /* free pages, including CMA and highatomic */
 	int64_t min, low, high;            /* watermarks in pages (include boost on 5.0+) */
 	int64_t boost;
+	int64_t node_unreclaimable;        /* 1: kswapd has given up on the node (it is no
+	                                      longer woken, a boost stays); per node */
 	int64_t managed, present, spanned;
 	int64_t free_cma;                  /* free pages in CMA pageblocks */
 	int64_t cma_pages;                 /* zoneinfo "cma": CMA pages in the zone (5.x+) */

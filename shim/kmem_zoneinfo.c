@@ -1,7 +1,8 @@
 /* kmem_zoneinfo.c: the /proc/zoneinfo parser, 2.6 to 6.x layouts: each zone
  * starts with "Node N, zone NAME"; we take pages free, boost, min, low, high,
- * spanned, present, managed (3.8+), cma (5.x+), protection: (...), and the
- * nr_free_pages / nr_free_cma counters (CMA 3.7+). The 4.8+ per-node stats
+ * spanned, present, managed (3.8+), cma (5.x+), protection: (...), the
+ * nr_free_pages / nr_free_cma counters (CMA 3.7+) and the node's
+ * node_unreclaimable: flag (4.8+, printed in every zone). The 4.8+ per-node stats
  * block, the pagesets ("high:" with a colon is a pcp field, not a watermark)
  * and unknown lines are skipped. Pure: reads only [buf, buf+len), writes only
  * the caller's zone array; no allocation, no libc state. */
@@ -68,6 +69,7 @@ static const struct field fields[] = {
 	F("cma", cma_pages, 0),
 	F("nr_free_cma", free_cma, KMEM_ZK_FREE_CMA),
 	F("nr_reserved_highatomic", reserved_highatomic, KMEM_ZK_HIGHATOMIC),
+	F("node_unreclaimable:", node_unreclaimable, KMEM_ZK_UNRECL),
 };
 #undef F
 

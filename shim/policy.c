@@ -89,6 +89,33 @@ static int64_t pages_above(const struct kmem_verdict *v)
 
 static bool usable_kind(enum kmem_zone_kind k) { return k < KMEM_ZONE_DEVICE; }
 
+/* The zone as the growth will meet it. A watermark boost (5.0+, after an
+ * allocation stole from another type's pageblock) is kswapd's reclaim target,
+ * not a reserve: the first allocation that falls below the boosted watermark
+ * wakes kswapd, which drops the boost at the end of its pass whether it
+ * reclaimed anything or not. Judged with the boost, a refusal would keep that
+ * allocation from ever happening and the boost in place for good. Only on a
+ * node kswapd has given up on (node_unreclaimable) is it no longer woken and
+ * the boost holds; unknown counts as given up. */
+static const struct kmem_zone *as_met(const struct kmem_zone *z, struct kmem_zone *tmp)
+{
+	if (!(z->known & KMEM_ZK_BOOST) || z->boost <= 0 || !(z->known & KMEM_ZK_UNRECL) ||
+	    z->node_unreclaimable)
+		return z;
+	*tmp = *z;
+	tmp->min = z->min > z->boost ? z->min - z->boost : 0;
+	tmp->low = z->low > z->boost ? z->low - z->boost : 0;
+	tmp->high = z->high > z->boost ? z->high - z->boost : 0;
+	return tmp;
+}
+
+/* A zone the allocator can take pages from: the kernel leaves empty zones
+ * (managed 0) out of its zone lists, so they are never the one at risk. */
+static bool populated(const struct kmem_zone *z)
+{
+	return !(z->known & KMEM_ZK_MANAGED) || z->managed > 0;
+}
+
 /* Judges one request kind on one node. */
 static void check_kind(const struct policy_conf *c, const struct kmem_zone *zones, size_t n,
 		       int node, enum kmem_req_kind kind, int64_t count,
@@ -110,6 +137,7 @@ static void check_kind(const struct policy_conf *c, const struct kmem_zone *zone
 	chk->order = req.order;
 	req.classzone_idx = kmem_classzone_idx(zones, n, node, &req);
 	for (size_t i = 0; i < n; i++) {
+		struct kmem_zone tmp;
 		const struct kmem_zone *z = &zones[i];
 		if (z->node != node || !usable_kind(z->kind))
 			continue;
@@ -120,13 +148,15 @@ static void check_kind(const struct policy_conf *c, const struct kmem_zone *zone
 				other += z->free - z->min;
 			continue;
 		}
-		if (kmem_zone_verdict(z, &req, c->era, KMEM_WMARK_MIN, &v) < 0)
+		if (kmem_zone_verdict(as_met(z, &tmp), &req, c->era, KMEM_WMARK_MIN, &v) < 0)
 			continue;
 		if (v.missing & (KMEM_ZK_FREE | KMEM_ZK_MIN)) {
 			unknown = true;
 			continue;
 		}
-		if (chk->zone < 0 || z->idx > best_idx) { /* the preferred zone: the highest allowed */
+		/* the preferred zone: the highest allowed one with pages */
+		if (chk->zone < 0 || (z->idx > best_idx && populated(z)) ||
+		    !populated(&zones[chk->zone])) {
 			best_idx = z->idx;
 			chk->zone = (int)i;
 		}

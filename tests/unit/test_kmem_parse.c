@@ -134,6 +134,22 @@ static void test_zoneinfo(void)
 			KMEM_ZK_PRESENT | KMEM_ZK_SPANNED | KMEM_ZK_FREE_CMA | KMEM_ZK_PROTECTION |
 			KMEM_ZK_BOOST;
 	CHECK_EQ(zs[0].known & want, want);
+	CHECK(zs[0].known & KMEM_ZK_UNRECL);
+	CHECK_EQ(zs[0].node_unreclaimable, 0);
+	CHECK(!(zs[1].known & KMEM_ZK_UNRECL));
+	static const char zi_unrecl[] =
+		"Node 0, zone    DMA32\n"
+		"  pages free     233\n"
+		"        boost    512\n"
+		"        min      703\n"
+		"  node_unreclaimable:  1\n"
+		"  start_pfn:           4096\n";
+	n = 0;
+	CHECK_EQ(kmem_parse_zoneinfo(zi_unrecl, sizeof zi_unrecl - 1, zs, 8, &n, &line), 0);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(zs[0].boost, 512);
+	CHECK_EQ(zs[0].node_unreclaimable, 1);
+	CHECK(zs[0].known & KMEM_ZK_UNRECL);
 
 	/* 2.6.24: "scanned N (a: N i: N)", hot/cold pagesets, no managed, no CMA */
 	static const char zi_2624[] =

@@ -293,6 +293,55 @@ static void test_vm_a(void)
 	CHECK(a.risk);
 }
 
+/* A watermark boost: transient while kswapd can still be woken (the growth's
+ * first allocation wakes it and it drops the boost), binding once the node
+ * is unreclaimable or when that is unknown. An empty zone between the
+ * populated ones is never the zone at risk. */
+static void test_boost(void)
+{
+	static const int64_t p[] = { 0, 0, 0, 0 };
+	struct state s;
+	struct policy_assessment a;
+	char seq[128];
+	struct policy_conf c = conf(KMEM_ARCH_X86_64, 0, KMEM_ERA_44, "compact,wait,refuse");
+	vm_a(&s, 200);
+	struct kmem_zone *mov = &s.z[2];
+	struct kmem_zone keep = *mov;
+	s.n = 2; /* DMA, DMA32, then an empty Normal before Movable */
+	struct kmem_zone *nor = zone(&s, 0, "Normal", 0, 0, p, 4, NULL, 0);
+	nor->managed = nor->present = 0;
+	s.z[s.n++] = keep;
+	for (size_t i = 0; i < s.n; i++)
+		s.z[i].idx = -1;
+	kmem_zone_assign_idx(s.z, s.n);
+	struct kmem_zone *z32 = &s.z[1];
+	CHECK_STR(z32->name, "DMA32");
+	CHECK_EQ(policy_assess(&c, s.z, s.n, &CHUNK_4K, &a), 0);
+	CHECK(!a.risk);
+	/* boosted by a pageblock: 200 pages above min become none */
+	z32->boost = 512;
+	z32->min += 512;
+	z32->low += 512;
+	z32->high += 512;
+	z32->known |= KMEM_ZK_BOOST | KMEM_ZK_UNRECL;
+	z32->node_unreclaimable = 0;
+	CHECK_EQ(policy_assess(&c, s.z, s.n, &CHUNK_4K, &a), 0);
+	CHECK(!a.risk);
+	CHECK_EQ(a.checks[0].capacity, 208);
+	z32->node_unreclaimable = 1;
+	CHECK_EQ(policy_assess(&c, s.z, s.n, &CHUNK_4K, &a), 0);
+	CHECK(a.risk);
+	CHECK_EQ(a.kind, KMEM_REQ_PAGETABLE);
+	CHECK_EQ(a.cause, POLICY_CAUSE_ZONE);
+	CHECK(a.zone >= 0 && !strcmp(s.z[a.zone].name, "DMA32"));
+	CHECK_EQ(run(&c, &s, CHUNK_4K, seq, sizeof seq, NULL), POLICY_REFUSE);
+	CHECK_STR(seq, "wait,refuse");
+	z32->known &= ~KMEM_ZK_UNRECL;
+	z32->node_unreclaimable = 0;
+	CHECK_EQ(policy_assess(&c, s.z, s.n, &CHUNK_4K, &a), 0);
+	CHECK(a.risk);
+}
+
 /* VM scenario B (seed 001 analog): x86-64 with PTI, ~20000 pages free, all
  * order 0 next to pinned pages: fork's order-1 directory. */
 static void vm_b(struct state *s, int64_t order1)
@@ -431,6 +480,7 @@ int main(void)
 	test_live();
 	test_highmem();
 	test_vm_a();
+	test_boost();
 	test_vm_b();
 	test_thp_fragmented();
 	test_numa_and_missing();
