@@ -19,13 +19,15 @@ fi
 if [ -s "$cache/$pkg/vmlinuz" ]; then echo "$cache/$pkg/vmlinuz"; exit 0; fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-if ! (cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1 && dpkg-deb -x ./*.deb root); then
+# Bounded: without a network apt-get may wait on each mirror for minutes.
+if ! (cd "$tmp" && timeout 300 apt-get download "$pkg" >/dev/null 2>&1 && dpkg-deb -x ./*.deb root); then
   k=$(newest_cached)
   if [ -n "$k" ]; then echo "$k"; exit 0; fi
-  echo "cannot download '$pkg' (no network?)" >&2
+  echo "cannot download '$pkg' with apt-get download (no network?) and no kernel in $cache" >&2
   exit 1
 fi
 mkdir -p "$cache/$pkg"
-cp "$tmp"/root/boot/vmlinuz-* "$cache/$pkg/vmlinuz.tmp" && mv "$cache/$pkg/vmlinuz.tmp" "$cache/$pkg/vmlinuz" || exit 1
+# The cache is shared by every tree: a private name, then an atomic rename.
+cp "$tmp"/root/boot/vmlinuz-* "$cache/$pkg/vmlinuz.$$" && mv "$cache/$pkg/vmlinuz.$$" "$cache/$pkg/vmlinuz" || exit 1
 cp "$tmp"/root/boot/config-* "$cache/$pkg/config" 2>/dev/null
 echo "$cache/$pkg/vmlinuz"

@@ -35,10 +35,20 @@ start_daemon() {
   DPID=$!
 }
 
+# go: the kernel's state at go (/out/vmstat-go.txt, /out/zoneinfo-go.txt),
+# then /tmp/go for the daemon. Builtins only: while memory is fragmented a
+# fork may itself need a page the scenario has taken away.
+go() {
+  while IFS= read -r l; do echo "$l"; done < /proc/vmstat > /out/vmstat-go.txt
+  while IFS= read -r l; do echo "$l"; done < /proc/zoneinfo > /out/zoneinfo-go.txt
+  echo go > /tmp/go
+}
+
 # finish: after the daemon and the fragmenter are gone
 finish() {
   cat /tmp/frag.log
   snap after
   cat /proc/vmstat > /out/vmstat-after.txt
+  cat /proc/zoneinfo > /out/zoneinfo-after.txt
   dmesg | grep -E 'invoked oom-killer|Out of memory|Killed process|oom-kill:' | head
 }

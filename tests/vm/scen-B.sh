@@ -19,8 +19,7 @@ fragguard fragment --floor $((LEAVE * 4096)) --floor-field MemFree --eat-blocks 
   --watch "$DPID" --hold --ready /tmp/rdy --interval 500 pinned > /tmp/frag.log 2>&1 &
 FPID=$!
 read x < /tmp/rdy         # builtin: no fork while memory is fragmented
-while read -r l; do echo "$l"; done < /proc/vmstat > /out/vmstat-go.txt
-echo go > /tmp/go
+go                        # no fork from here on until the daemon is gone
 wait $DPID
 echo "DAEMON EXIT STATUS $? (137 = SIGKILL, e.g. OOM killer)"
 wait $FPID
