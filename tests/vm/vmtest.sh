@@ -155,14 +155,15 @@ shim_did() {       # dir: what the shim's reports say it did
   if ! policy_present "$d"; then echo "report: no policy in this shim (actions.available false)"; return; fi
   echo "risk events $(rsum "$d" risk_events), refusals $(rsum "$d" refusals), compactions $(rsum "$d" compactions) ($(rsum "$d" compactions_helped) helped), waits $(rsum "$d" waits), fallbacks $(rsum "$d" fallbacks)"
 }
+nof() { [ "$1" = 1 ] && echo "1 $2" || echo "$1 $2s"; }   # COUNT NOUN
 shim_short() {     # dir: the same, in a few words, for the README
   d=$1
   policy_present "$d" || { echo "(no policy report)"; return; }
-  x="$(rsum "$d" risk_events) risk events"
-  v=$(rsum "$d" refusals); [ "$v" -gt 0 ] && x="$x, $v refusals"
-  v=$(rsum "$d" compactions); [ "$v" -gt 0 ] && x="$x, $v compactions ($(rsum "$d" compactions_helped) helped)"
-  v=$(rsum "$d" waits); [ "$v" -gt 0 ] && x="$x, $v waits"
-  v=$(rsum "$d" fallbacks); [ "$v" -gt 0 ] && x="$x, $v fallbacks to small pages"
+  x=$(nof "$(rsum "$d" risk_events)" "risk event")
+  v=$(rsum "$d" refusals); [ "$v" -gt 0 ] && x="$x, $(nof "$v" refusal)"
+  v=$(rsum "$d" compactions); [ "$v" -gt 0 ] && x="$x, $(nof "$v" compaction) ($(rsum "$d" compactions_helped) helped)"
+  v=$(rsum "$d" waits); [ "$v" -gt 0 ] && x="$x, $(nof "$v" wait)"
+  v=$(rsum "$d" fallbacks); [ "$v" -gt 0 ] && x="$x, $(nof "$v" "fallback") to small pages"
   echo "$x"
 }
 
