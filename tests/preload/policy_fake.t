@@ -75,15 +75,17 @@ echo "2 cma: phase2 ok $(val "$tmp/2" phase2_ok) refused $(val "$tmp/2" phase2_f
 thp=/sys/kernel/mm/transparent_hugepage/enabled
 if [ -r $thp ] && ! grep -q '\[never\]' $thp; then
   tree frag live_x86_64_6.18
-  cp "$tmp/frag/buddyinfo" "$tmp/frag.good"
-  # no free block of order >= 9 in Normal (the same pages as order-8 pairs)
-  awk '$4 == "Normal" { $13 += 2 * $14 + 4 * $15; $14 = 0; $15 = 0 } { print }' \
-    "$tmp/frag.good" > "$tmp/frag/buddyinfo"
-  awk '{ $14 = 0; $15 = 0; print }' "$tmp/frag.good" > "$tmp/frag.bad"
+  # bad: no free block of order >= 9 anywhere; good: the capture's blocks.
+  # Both states in fixed-width columns, the same length: the stand-in kernel
+  # overwrites the file in place (the shim keeps it open and preads it; a
+  # truncating write could be read half-done, as an empty file).
+  fixed='{ printf "%s %s %s %8s", $1, $2, $3, $4; for (i = 5; i <= NF; i++) printf " %10s", $i; print "" }'
+  awk "$fixed" "$tmp/frag/buddyinfo" > "$tmp/frag.good"
+  awk '{ $14 = 0; $15 = 0; print }' "$tmp/frag.good" | awk "$fixed" > "$tmp/frag.bad"
   cat "$tmp/frag.bad" > "$tmp/frag/buddyinfo"
   ( # the stand-in kernel: compaction makes the huge blocks again
     while ! grep -q 1 "$tmp/frag/sys/vm/compact_memory" 2>/dev/null; do sleep 0.01; done
-    cat "$tmp/frag.good" > "$tmp/frag/buddyinfo"
+    dd if="$tmp/frag.good" of="$tmp/frag/buddyinfo" conv=notrunc status=none
   ) &
   bg=$!
   run "$tmp/3" FRAGGUARD_PROC_ROOT="$tmp/frag" FRAGGUARD_ON_RISK=compact,wait,refuse \
