@@ -13,6 +13,9 @@
 void *os_map(void *hint, size_t len, int noreserve);
 int os_unmap(void *p, size_t len);
 int os_madvise(void *p, size_t len, int advice);
+/* mincore(2): one byte per page of [p, p+len) into vec, bit 0 set when the
+ * page is resident. 0 or -errno. */
+int os_mincore(void *p, size_t len, unsigned char *vec);
 /* mremap with MREMAP_MAYMOVE (and MREMAP_FIXED when to != NULL); NULL on failure. */
 void *os_remap(void *p, size_t old_len, size_t new_len, void *to);
 int os_open(const char *path, int flags, int mode);

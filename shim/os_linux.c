@@ -95,6 +95,11 @@ int os_madvise(void *p, size_t len, int advice)
 	return (int)RAW(SYS_madvise, p, len, advice, 0, 0, 0);
 }
 
+int os_mincore(void *p, size_t len, unsigned char *vec)
+{
+	return (int)RAW(SYS_mincore, p, len, vec, 0, 0, 0);
+}
+
 void *os_remap(void *p, size_t old_len, size_t new_len, void *to)
 {
 	int flags = MREMAP_MAYMOVE | (to ? MREMAP_FIXED : 0);
