@@ -108,7 +108,7 @@ static __attribute__((noinline)) void free_slow(void *p, uint32_t r)
 		large_free(p);
 		bg_kick();
 	} else if (r != REG_FOREIGN) {
-		os_say("free(): invalid pointer (inside a large block)");
+		os_say("free(): invalid pointer or double free (inside a large block)");
 		__builtin_trap();
 	} else if (p) {
 		glibc_free(p);
