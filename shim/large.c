@@ -283,6 +283,38 @@ static int cache_take_at(char *at, char *from, size_t n)
 	return 0;
 }
 
+/* Huge-page advice for a block at p (mapping length len) of which the first
+ * fault bytes are asked for: huge pages on the chunks it fills; on a last
+ * chunk it fills only in part, a huge page only if the unasked rest of it
+ * is at most an eighth of the block, else base pages. A whole huge page
+ * there cost up to 2 MiB the program never asked for (a block of 2 MiB +
+ * 4 KiB cost 4 MiB of RSS), and as one huge-advised VMA a partly faulted
+ * chunk is later collapsed by khugepaged anyway (max_ptes_none is 511 by
+ * default). The price is a fault per base page of that tail: with blocks
+ * of 1-8 MiB cycled through the cache, 12x the faults (docs/bench.md). The
+ * advice splits the block's VMA in two; block_merge() joins them again
+ * before an mremap. */
+static void block_advise(char *p, size_t len, size_t fault)
+{
+	size_t head = fault & ~(g.chunk - 1), tail = fault - head;
+	if (!tail || (g.chunk - tail) * 8 <= fault || head + g.chunk > len) {
+		os_madvise(p, len, MADV_HUGEPAGE);
+		return;
+	}
+	if (head)
+		os_madvise(p, head, MADV_HUGEPAGE);
+	os_madvise(p + head, len - head, MADV_NOHUGEPAGE);
+}
+
+/* One VMA for the block again (block_advise() may have split it; adjacent
+ * parts of one mapping with the same advice merge), so that mremap can move
+ * it: before Linux 6.17 it fails on a range that spans two VMAs. */
+static void block_merge(char *p, size_t len)
+{
+	if (g.thp_advise)
+		os_madvise(p, len, MADV_HUGEPAGE);
+}
+
 /* Pre-faults what of [p, p+len) is not resident. A cached block's pages
  * normally all are, and populating them again would count faults that never
  * happen; a block first faulted in part (without huge pages), or pages the
@@ -315,6 +347,10 @@ static int populate_missing(char *p, size_t len)
 /* Hands out a block taken whole or split from the cache. */
 static void *reuse(struct lblock *b, size_t fault, int *fresh)
 {
+	/* The advice follows the new length (its resident pages stay as they
+	 * are; missing ones are faulted as advised). */
+	if (g.thp_advise)
+		block_advise(b->p, b->len, fault);
 	if (populate_missing(b->p, fault) < 0 || large_register(b->p, b->len) < 0) {
 		cache_return(b->p, b->len, b->lo);
 		return NULL;
@@ -354,6 +390,7 @@ static void *grow(struct lblock *b, size_t len, size_t fault, int *fresh, int *r
 	/* The old range leaves the registry before the kernel may hand it to
 	 * another thread's mapping. */
 	large_unregister(b->p, b->len);
+	block_merge(b->p, b->len);
 	if (os_remap(b->p, b->len, len, q) != q) {
 		large_unregister(q, len);
 		os_unmap(q, len);
@@ -364,10 +401,12 @@ static void *grow(struct lblock *b, size_t len, size_t fault, int *fresh, int *r
 		*refused = 0;
 		return NULL;
 	}
-	/* The moved VMA keeps its advice; a fallback applies to all of it
-	 * (advising only the tail would split the VMA). */
+	/* A fallback applies to all of the moved VMA; else the advice
+	 * follows the new length. */
 	if (look > 0)
 		os_madvise(q, len, MADV_NOHUGEPAGE);
+	else if (g.thp_advise)
+		block_advise(q, len, fault);
 	if (populate_missing(q, fault < b->len ? fault : b->len) < 0 ||
 	    arena_populate(q + b->len, add_fault) < 0) {
 		large_unregister(q, len);
@@ -418,7 +457,7 @@ void *large_alloc(size_t size, size_t align, int *fresh)
 	if (!p)
 		goto fail;
 	if (g.thp_advise && look == 0)
-		os_madvise(p, len, MADV_HUGEPAGE);
+		block_advise(p, len, fault);
 	else if (look > 0)
 		os_madvise(p, len, MADV_NOHUGEPAGE);
 	else if (g.pmd && !g.conf.thp)
@@ -542,6 +581,7 @@ void *large_resize(void *p, size_t n)
 	/* The old range leaves the registry before the kernel may hand it to
 	 * another thread's mapping. */
 	large_unregister(b, old);
+	block_merge(b, old);
 	if (os_remap(b, old, len, q) != q) {
 		large_unregister(q, len);
 		os_unmap(q, len);
@@ -553,6 +593,8 @@ void *large_resize(void *p, size_t n)
 	lock_give(&llock);
 	/* The new tail is pre-faulted where possible; if the kernel refuses,
 	 * the data is safe and the tail faults on first touch instead. */
+	if (g.thp_advise)
+		block_advise(q, len, fault);
 	arena_populate(q + old, fault - old);
 	CTR_ADD(large_bytes, len - old);
 	return q;
