@@ -232,10 +232,24 @@ for s in $ONLY; do
     ;;
   B)
     boot B-without 256 scenario=B
-    d=$OUT/B-without; cause=$(explain_cause "$d")
+    d=$OUT/B-without; retry=""
+    # The reproduction races the kernel: once the fragmenter stops eating
+    # blocks, direct compaction at fork can still migrate a movable page
+    # (tmpfs, page cache) from beside a free one and make an order-1 block
+    # (seen once in about ten boots: 18 compactions succeeded, every fork
+    # ran). That is the kernel escaping the trap, not the shim's doing: boot
+    # once more, keep the first boot as B-without-1 and say so.
+    if ! killed_daemon "$d"; then
+      rm -rf "$OUT/B-without-1"; mv "$d" "$OUT/B-without-1"
+      retry=" (2nd boot; the 1st was not OOM-killed: $(forks "$OUT/B-without-1" ok || true) forks ran, compact_success +$(vmdelta "$OUT/B-without-1" compact_success))"
+      say "  B-without: not reproduced on the 1st boot, booting once more"
+      boot B-without 256 scenario=B
+    fi
+    cause=$(explain_cause "$d")
     ok=0; killed_daemon "$d" && [ "$(oom_order "$d")" = 1 ] && grep -q 'pgd_alloc' "$d/kernel.log" && [ "$cause" = no_free_block ] && ok=1
     lb=$(leaked_mb "$d"); t="OOM-killed at fork in pgd_alloc (order $(oom_order "$d")), leaked ${lb:-0} MB; explain: ${cause:-none}"
     killed_daemon "$d" || t="not OOM-killed: $(grep -E 'DAEMON (EXIT|SURVIVED)' "$d/test.log" | tail -n 1); explain: ${cause:-none}"
+    t="$t$retry"
     check B-without $ok "$t"; bw=$t
 
     boot B-with 256 scenario=B shim=1 profile=embedded
