@@ -289,14 +289,16 @@ static int cache_take_at(char *at, char *from, size_t n)
  * is at most an eighth of the block, else base pages. A whole huge page
  * there cost up to 2 MiB the program never asked for (a block of 2 MiB +
  * 4 KiB cost 4 MiB of RSS), and as one huge-advised VMA a partly faulted
- * chunk is later collapsed by khugepaged anyway (max_ptes_none is 511 by
- * default). The price is a fault per base page of that tail: with blocks
+ * chunk can later be collapsed by khugepaged anyway (max_ptes_none is 511
+ * by default). The price is a fault per base page of that tail: with blocks
  * of 1-8 MiB cycled through the cache, 12x the faults (docs/bench.md). The
  * advice splits the block's VMA in two; block_merge() joins them again
  * before an mremap. */
 static void block_advise(char *p, size_t len, size_t fault)
 {
 	size_t head = fault & ~(g.chunk - 1), tail = fault - head;
+	if (!g.thp_advise)
+		return;
 	if (!tail || (g.chunk - tail) * 8 <= fault || head + g.chunk > len) {
 		os_madvise(p, len, MADV_HUGEPAGE);
 		return;
@@ -308,7 +310,10 @@ static void block_advise(char *p, size_t len, size_t fault)
 
 /* One VMA for the block again (block_advise() may have split it; adjacent
  * parts of one mapping with the same advice merge), so that mremap can move
- * it: before Linux 6.17 it fails on a range that spans two VMAs. */
+ * it: before Linux 6.17 it fails on a range that spans two VMAs. Known gap:
+ * whether the split was ours is not kept, so a block advised
+ * MADV_NOHUGEPAGE as a whole (the guard's fallback, or the program's own
+ * advice) is advised huge again here. */
 static void block_merge(char *p, size_t len)
 {
 	if (g.thp_advise)
@@ -349,8 +354,7 @@ static void *reuse(struct lblock *b, size_t fault, int *fresh)
 {
 	/* The advice follows the new length (its resident pages stay as they
 	 * are; missing ones are faulted as advised). */
-	if (g.thp_advise)
-		block_advise(b->p, b->len, fault);
+	block_advise(b->p, b->len, fault);
 	if (populate_missing(b->p, fault) < 0 || large_register(b->p, b->len) < 0) {
 		cache_return(b->p, b->len, b->lo);
 		return NULL;
@@ -405,7 +409,7 @@ static void *grow(struct lblock *b, size_t len, size_t fault, int *fresh, int *r
 	 * follows the new length. */
 	if (look > 0)
 		os_madvise(q, len, MADV_NOHUGEPAGE);
-	else if (g.thp_advise)
+	else
 		block_advise(q, len, fault);
 	if (populate_missing(q, fault < b->len ? fault : b->len) < 0 ||
 	    arena_populate(q + b->len, add_fault) < 0) {
@@ -593,8 +597,7 @@ void *large_resize(void *p, size_t n)
 	lock_give(&llock);
 	/* The new tail is pre-faulted where possible; if the kernel refuses,
 	 * the data is safe and the tail faults on first touch instead. */
-	if (g.thp_advise)
-		block_advise(q, len, fault);
+	block_advise(q, len, fault);
 	arena_populate(q + old, fault - old);
 	CTR_ADD(large_bytes, len - old);
 	return q;

@@ -22,7 +22,7 @@ struct range {
 static struct range smaps(const void *a, size_t n)
 {
 	struct range r = { 0, 0, 0, 0 };
-	uintptr_t lo = (uintptr_t)a, hi = lo + n, s = 0, e = 0;
+	uintptr_t lo = (uintptr_t)a, hi = lo + n;
 	char line[512];
 	int in = 0;
 	FILE *f = fopen("/proc/self/smaps", "r");
@@ -30,10 +30,8 @@ static struct range smaps(const void *a, size_t n)
 		FATAL("cannot open /proc/self/smaps");
 	while (fgets(line, sizeof line, f)) {
 		unsigned long vs, ve;
-		if (sscanf(line, "%lx-%lx ", &vs, &ve) == 2 && strchr(line, '-') < strchr(line, ' ')) {
-			s = vs;
-			e = ve;
-			in = s < hi && e > lo;
+		if (sscanf(line, "%lx-%lx ", &vs, &ve) == 2) { /* a VMA's first line */
+			in = vs < hi && ve > lo;
 			continue;
 		}
 		if (!in)
@@ -49,8 +47,6 @@ static struct range smaps(const void *a, size_t n)
 		}
 	}
 	fclose(f);
-	(void)s;
-	(void)e;
 	return r;
 }
 
