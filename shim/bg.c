@@ -1,15 +1,14 @@
-/* bg.c: the release thread (bg.h). Started lazily by the first kick, with
- * every signal blocked so it never runs a program's handler. Waits with a
- * timeout only while something is pending, forever (futex) otherwise. */
-#include <pthread.h>
-#include <signal.h>
+/* bg.c: the release thread (bg.h). Started lazily by the first kick, as a
+ * worker (worker.h: every signal blocked, stopped around set*id calls).
+ * Waits with a timeout only while something is pending, forever (futex)
+ * otherwise. */
 #include "arena.h"
 #include "bg.h"
 #include "front.h"
 #include "large.h"
 #include "os.h"
+#include "worker.h"
 
-static int started;  /* 0 no, 1 starting or running */
 static int seq;      /* futex word: bumped by kicks */
 static int armed;    /* the thread will wake by itself ... */
 static uint64_t deadline_ms; /* ... at this time */
@@ -44,12 +43,15 @@ static unsigned work(uint64_t now)
 	return wait;
 }
 
-static void *bg_main(void *arg)
+static void bg_main(struct worker *w)
 {
-	(void)arg;
 	for (;;) {
 		unsigned wait = work(os_now_ms());
 		int s = __atomic_load_n(&seq, __ATOMIC_ACQUIRE);
+		/* After reading seq: a stop asked later bumps it, so no wait
+		 * below can miss it. */
+		if (worker_stopping(w))
+			return;
 		if (!wait) {
 			__atomic_store_n(&armed, 0, __ATOMIC_RELEASE);
 			/* re-check after disarming: a kick may have come in between */
@@ -63,32 +65,18 @@ static void *bg_main(void *arg)
 		__atomic_store_n(&armed, 1, __ATOMIC_RELEASE);
 		os_futex_wait(&seq, s, wait);
 	}
-	return NULL;
 }
+
+static struct worker thread = { .run = bg_main, .stack = 64u << 10, .wake = &seq };
 
 void bg_kick(void)
 {
-	if (!__atomic_load_n(&started, __ATOMIC_ACQUIRE)) {
-		int z = 0;
-		if (!__atomic_compare_exchange_n(&started, &z, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-			return;
-		pthread_t t;
-		pthread_attr_t a;
-		sigset_t all, old;
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		pthread_attr_init(&a);
-		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-		pthread_attr_setstacksize(&a, 64u << 10);
+	if (__atomic_load_n(&thread.state, __ATOMIC_ACQUIRE) != WORKER_RUNNING) {
 		__atomic_store_n(&armed, 1, __ATOMIC_RELEASE);
-		if (pthread_create(&t, &a, bg_main, NULL)) {
-			/* No thread (seccomp, limits): releases then happen only on
-			 * malloc_trim and at span traffic. Do not try again. */
-			if (g.conf.verbose)
-				os_say("cannot start the release thread; memory is returned on malloc_trim only");
-		}
-		pthread_attr_destroy(&a);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		/* No thread (seccomp, limits): releases then happen only on
+		 * malloc_trim and at span traffic. */
+		if (worker_start(&thread) < 0 && g.conf.verbose)
+			os_say("cannot start the release thread; memory is returned on malloc_trim only");
 		return;
 	}
 	/* Wake the thread if it sleeps with no deadline, or with one later
@@ -103,7 +91,7 @@ void bg_kick(void)
 
 void bg_after_fork_child(void)
 {
-	started = 0;
+	worker_after_fork_child(&thread);
 	armed = 0;
 	seq = 0;
 }

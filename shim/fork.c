@@ -11,24 +11,14 @@
  * raw clone/clone3, and exec after a fork (the exec'd image's directory is
  * allocated in the child). The real functions come from dlsym(RTLD_NEXT),
  * called without any shim lock held. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "glibc.h"
 #include "guard.h"
 #include "shim.h"
-
-static void *next(const char *name, void **cache)
-{
-	void *f = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
-	if (!f) {
-		f = dlsym(RTLD_NEXT, name);
-		__atomic_store_n(cache, f, __ATOMIC_RELEASE);
-	}
-	return f;
-}
 
 /* Whether the shim is running and the kernel may not serve the new process. */
 static int refused(int copy_pages)
@@ -41,7 +31,7 @@ static int refused(int copy_pages)
 EXPORT pid_t fork(void)
 {
 	static void *real;
-	pid_t (*f)(void) = (pid_t (*)(void))next("fork", &real);
+	pid_t (*f)(void) = (pid_t (*)(void))glibc_next("fork", &real);
 	if (!f) {
 		errno = ENOSYS;
 		return -1;
@@ -60,7 +50,7 @@ EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_acti
 		       const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
 	static void *real;
-	spawn_fn f = (spawn_fn)next("posix_spawn", &real);
+	spawn_fn f = (spawn_fn)glibc_next("posix_spawn", &real);
 	if (!f)
 		return ENOSYS;
 	if (refused(0))
@@ -72,7 +62,7 @@ EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_act
 			const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
 	static void *real;
-	spawn_fn f = (spawn_fn)next("posix_spawnp", &real);
+	spawn_fn f = (spawn_fn)glibc_next("posix_spawnp", &real);
 	if (!f)
 		return ENOSYS;
 	if (refused(0))
@@ -83,7 +73,7 @@ EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_act
 EXPORT int system(const char *cmd)
 {
 	static void *real;
-	int (*f)(const char *) = (int (*)(const char *))next("system", &real);
+	int (*f)(const char *) = (int (*)(const char *))glibc_next("system", &real);
 	if (!f) {
 		errno = ENOSYS;
 		return -1;
@@ -100,7 +90,7 @@ EXPORT FILE *popen(const char *cmd, const char *mode)
 {
 	static void *real;
 	FILE *(*f)(const char *, const char *) =
-		(FILE *(*)(const char *, const char *))next("popen", &real);
+		(FILE *(*)(const char *, const char *))glibc_next("popen", &real);
 	if (!f) {
 		errno = ENOSYS;
 		return NULL;

@@ -30,6 +30,16 @@ int glibc_mallopt(int param, int value) { NEXT(int (*)(int, int), "mallopt"); re
 
 void *glibc_sym(const char *name) { return dlsym(RTLD_NEXT, name); }
 
+void *glibc_next(const char *name, void **cache)
+{
+	void *f = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
+	if (!f) {
+		f = dlsym(RTLD_NEXT, name);
+		__atomic_store_n(cache, f, __ATOMIC_RELEASE);
+	}
+	return f;
+}
+
 size_t glibc_usable_size(void *p)
 {
 	static size_t (*fn)(void *);

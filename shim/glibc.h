@@ -17,5 +17,8 @@ int glibc_mallopt(int param, int value);
 /* Looks up the C library's own version of an exported malloc-family
  * function (dlsym RTLD_NEXT); NULL when it has none. Not under a shim lock. */
 void *glibc_sym(const char *name);
+/* The same for any other exported function a wrapper forwards to, looked
+ * up once and kept in *cache. Not under a shim lock. */
+void *glibc_next(const char *name, void **cache);
 
 #endif

@@ -8,7 +8,6 @@
  * REPORT_SIGNAL, whose handler only bumps the futex word. */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -24,6 +23,7 @@
 #include "guard.h"
 #include "report.h"
 #include "shim.h"
+#include "worker.h"
 
 static struct lock wlock = LOCK_INIT;
 static int report_pid;            /* the pid whose report this is */
@@ -32,7 +32,6 @@ static uint64_t start_unix_ms, start_mono_ms, seq;
 static uint64_t base_large_allocs, base_large_frees; /* at the fork */
 static int warned;
 
-static int thr_state;   /* 0 none, 1 running (or starting), 2 cannot start */
 static int thr_seq;     /* futex word: kicks */
 static int sig_pending;
 static int want_thread; /* interval or signal configured */
@@ -611,12 +610,13 @@ static void on_signal(int sig)
 	os_futex_wake(&thr_seq, 1);
 }
 
-static void *report_main(void *arg)
+static void report_main(struct worker *w)
 {
-	(void)arg;
 	uint64_t every = g.conf.report_interval * 1000, next = os_now_ms() + every;
 	for (;;) {
 		int s = __atomic_load_n(&thr_seq, __ATOMIC_ACQUIRE);
+		if (worker_stopping(w)) /* after reading thr_seq: see bg_main */
+			return;
 		if (__atomic_exchange_n(&sig_pending, 0, __ATOMIC_ACQ_REL)) {
 			report_write("signal");
 			continue;
@@ -629,34 +629,15 @@ static void *report_main(void *arg)
 		}
 		os_futex_wait(&thr_seq, s, every ? (unsigned)(next - now) : 0);
 	}
-	return NULL;
 }
 
-static void thread_start(void)
-{
-	int z = 0;
-	if (!__atomic_compare_exchange_n(&thr_state, &z, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-		return;
-	pthread_t t;
-	pthread_attr_t a;
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_attr_init(&a);
-	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&a, 128u << 10);
-	if (pthread_create(&t, &a, report_main, NULL)) {
-		__atomic_store_n(&thr_state, 2, __ATOMIC_RELEASE);
-		os_say("cannot start the report thread; the report is written at exit and exec only");
-	}
-	pthread_attr_destroy(&a);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-}
+static struct worker thread = { .run = report_main, .stack = 128u << 10, .wake = &thr_seq };
 
 void report_poll(void)
 {
-	if (unlikely(want_thread && !__atomic_load_n(&thr_state, __ATOMIC_ACQUIRE)))
-		thread_start();
+	if (unlikely(want_thread && __atomic_load_n(&thread.state, __ATOMIC_ACQUIRE) == WORKER_NONE) &&
+	    worker_start(&thread) < 0)
+		os_say("cannot start the report thread; the report is written at exit and exec only");
 }
 
 void report_after_fork_child(void)
@@ -667,7 +648,7 @@ void report_after_fork_child(void)
 	seq = 0;
 	start_unix_ms = os_now_unix_ms();
 	start_mono_ms = os_now_ms();
-	thr_state = 0; /* the thread did not survive; report_poll restarts it */
+	worker_after_fork_child(&thread); /* report_poll starts it again */
 	thr_seq = 0;
 	sig_pending = 0;
 	base_large_allocs = ctr.large_allocs;

@@ -6,7 +6,7 @@ BUILD="build-essential pkg-config libunwind-dev libjansson-dev clang"
 TESTS="python3 perl sqlite3 git memcached curl busybox-static cpio qemu-system-x86 \
 libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4 time nginx-light prometheus chromium \
 gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf qemu-user libc6-dev-arm64-cross libc6-dev-armhf-cross \
-musl-tools"
+musl-tools postgresql"
 # installed PKG: true if any architecture's instance of PKG is installed
 # (dpkg -s refuses names that several architectures installed).
 installed() { dpkg-query -W -f='${db:Status-Abbrev}\n' "$1" 2>/dev/null | grep -q '^ii'; }
@@ -30,6 +30,13 @@ install)
   # The base image may carry LLVM's libunwind-14-dev, which conflicts.
   installed libunwind-14-dev && apt-get remove -y -qq libunwind-14-dev
   apt-get install -y -qq --no-install-recommends $BUILD || exit 1
+  # postgresql's own scripts would create and start a cluster "main" that no
+  # test uses (tests/real/postgres.t makes its own): not on a machine
+  # without one.
+  if ! installed postgresql-common && [ ! -e /etc/postgresql-common/createcluster.d/fragguard.conf ]; then
+    mkdir -p /etc/postgresql-common/createcluster.d &&
+      echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/fragguard.conf
+  fi
   # Test packages: all at once, else one by one; a test whose program is
   # still missing skips itself with the reason.
   if ! apt-get install -y -qq --no-install-recommends $TESTS; then

@@ -1,0 +1,114 @@
+/* worker.c: starting, stopping and joining the shim's threads (worker.h).
+ * A start checks `paused` after claiming the worker, a pause raises it
+ * before looking at the workers: one of the two always sees the other. */
+#include <errno.h>
+#include <signal.h>
+#include <sched.h>
+#include "os.h"
+#include "shim.h"
+#include "worker.h"
+
+#define WORKERS_MAX 4
+
+static struct worker *all[WORKERS_MAX];
+static int nall;
+static int paused; /* pause depth */
+
+static void *trampoline(void *arg)
+{
+	struct worker *w = arg;
+	w->run(w);
+	return NULL;
+}
+
+static void enlist(struct worker *w)
+{
+	for (int i = 0; i < __atomic_load_n(&nall, __ATOMIC_ACQUIRE); i++)
+		if (all[i] == w)
+			return;
+	int i = __atomic_fetch_add(&nall, 1, __ATOMIC_ACQ_REL);
+	if (i < WORKERS_MAX)
+		__atomic_store_n(&all[i], w, __ATOMIC_RELEASE);
+}
+
+int worker_start(struct worker *w)
+{
+	int z = WORKER_NONE;
+	if (!__atomic_compare_exchange_n(&w->state, &z, WORKER_STARTING, 0, __ATOMIC_SEQ_CST,
+					 __ATOMIC_RELAXED))
+		return z == WORKER_RUNNING;
+	if (__atomic_load_n(&paused, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&w->state, WORKER_NONE, __ATOMIC_RELEASE);
+		return 0;
+	}
+	enlist(w);
+	pthread_attr_t a;
+	sigset_t every, old;
+	sigfillset(&every);
+	pthread_sigmask(SIG_SETMASK, &every, &old);
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, w->stack);
+	w->pid = os_getpid();
+	__atomic_store_n(&w->stop, 0, __ATOMIC_RELEASE);
+	int r = pthread_create(&w->t, &a, trampoline, w);
+	pthread_attr_destroy(&a);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r) {
+		/* No thread (seccomp, limits): do not try again. */
+		__atomic_store_n(&w->state, WORKER_FAILED, __ATOMIC_RELEASE);
+		return -1;
+	}
+	__atomic_store_n(&w->state, WORKER_RUNNING, __ATOMIC_RELEASE);
+	return 1;
+}
+
+void worker_pause(void)
+{
+	int saved = errno;
+	__atomic_add_fetch(&paused, 1, __ATOMIC_SEQ_CST);
+	int n = __atomic_load_n(&nall, __ATOMIC_ACQUIRE);
+	int me = os_getpid();
+	for (int i = 0; i < n && i < WORKERS_MAX; i++) {
+		struct worker *w = __atomic_load_n(&all[i], __ATOMIC_ACQUIRE);
+		if (!w)
+			continue;
+		int s;
+		while ((s = __atomic_load_n(&w->state, __ATOMIC_ACQUIRE)) == WORKER_STARTING)
+			sched_yield();
+		if (s != WORKER_RUNNING || w->pid != me)
+			continue; /* not running, or a vfork child's view of its parent */
+		/* Concurrent pauses: the one that claims the worker joins it. */
+		if (!__atomic_compare_exchange_n(&w->state, &s, WORKER_STARTING, 0, __ATOMIC_SEQ_CST,
+						 __ATOMIC_RELAXED))
+			continue;
+		__atomic_store_n(&w->stop, 1, __ATOMIC_RELEASE);
+		__atomic_add_fetch(w->wake, 1, __ATOMIC_RELEASE);
+		os_futex_wake(w->wake, 1 << 30);
+		pthread_join(w->t, NULL);
+		__atomic_store_n(&w->restart, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&w->state, WORKER_NONE, __ATOMIC_RELEASE);
+	}
+	errno = saved;
+}
+
+void worker_resume(void)
+{
+	int saved = errno;
+	if (__atomic_sub_fetch(&paused, 1, __ATOMIC_SEQ_CST) == 0) {
+		int n = __atomic_load_n(&nall, __ATOMIC_ACQUIRE);
+		for (int i = 0; i < n && i < WORKERS_MAX; i++) {
+			struct worker *w = __atomic_load_n(&all[i], __ATOMIC_ACQUIRE);
+			if (w && __atomic_load_n(&w->restart, __ATOMIC_ACQUIRE) && worker_start(w) == 1)
+				__atomic_store_n(&w->restart, 0, __ATOMIC_RELEASE);
+		}
+	}
+	errno = saved;
+}
+
+void worker_after_fork_child(struct worker *w)
+{
+	w->state = WORKER_NONE;
+	w->stop = 0;
+	w->restart = 0;
+	paused = 0;
+}
