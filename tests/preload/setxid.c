@@ -9,11 +9,15 @@
  * again under them) and the report thread writes as the new user; a call
  * the kernel refuses still fails with EPERM; concurrent set*id calls from
  * several threads while others allocate neither deadlock nor abort; a
- * forked child can drop its ids too. Root only (skips otherwise). */
+ * forked child can drop its ids too. setns into a mount namespace and
+ * unshare(CLONE_NEWUSER), which the kernel refuses with EINVAL to a process
+ * with more than one thread, succeed. Root only (skips otherwise). */
 #include "check.h"
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -177,15 +181,35 @@ int main(int argc, char **argv)
 	pthread_join(t[1], NULL);
 	CHECK(setgroups(0, NULL) == 0);
 
-	/* A forked child drops its ids (its threads are its own). */
-	pid_t pid = fork();
-	if (pid == 0) {
-		wait_tasks(2);
-		_exit(setgid(NOBODY) || setuid(NOBODY) || getuid() != NOBODY ? 1 : 0);
+	/* Namespaces the kernel refuses to a threaded process (EINVAL). A
+	 * kernel or container that refuses them to us anyway says EPERM. */
+	CHECK(wait_tasks(3));
+	int fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0);
+	errno = 0;
+	int r = setns(fd, CLONE_NEWNS);
+	CHECKF(r == 0 || errno == EPERM, "setns(own mount namespace): %s", strerror(errno));
+	close(fd);
+	CHECK(wait_tasks(3));
+
+	/* Forked children drop their ids, enter a user namespace (their
+	 * threads are their own). */
+	for (int k = 0; k < 2; k++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			wait_tasks(2);
+			if (k == 0)
+				_exit(setgid(NOBODY) || setuid(NOBODY) || getuid() != NOBODY ? 1 : 0);
+			errno = 0;
+			if (unshare(CLONE_NEWUSER) == 0 || errno == EPERM || errno == ENOSPC)
+				_exit(0);
+			fprintf(stderr, "unshare(CLONE_NEWUSER): %s\n", strerror(errno));
+			_exit(1);
+		}
+		int st = -1;
+		CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+		CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child %d status %#x", k, st);
 	}
-	int st = -1;
-	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
-	CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);
 
 	/* setpriv's order: capabilities kept in this thread only. */
 	CHECK(wait_tasks(3));
