@@ -220,6 +220,11 @@ void callsite_arm(void)
 	__atomic_store_n(&armed, 1, __ATOMIC_RELEASE);
 }
 
+void callsite_disarm(void)
+{
+	__atomic_store_n(&armed, 0, __ATOMIC_RELEASE);
+}
+
 void callsite_after_fork_child(void)
 {
 	lock_reset(&tlock);

@@ -32,6 +32,9 @@ void callsite_mapped(size_t len);
 
 /* Allows unwinding (after the loader has finished: from a constructor). */
 void callsite_arm(void);
+/* Stops sampling for good (a seccomp sandbox: unwinding may make system
+ * calls the filter does not expect). */
+void callsite_disarm(void);
 /* In a forked child: empty table, fresh countdown. */
 void callsite_after_fork_child(void);
 

@@ -72,6 +72,12 @@ long os_mmap_sys(void *addr, size_t len, int prot, int flags, int fd, long long 
 /* munmap and mremap with every argument, results as the system call's. */
 long os_munmap_sys(void *addr, size_t len);
 long os_mremap_sys(void *old, size_t old_len, size_t new_len, int flags, void *to);
+/* From now on (a seccomp filter is being installed: sandbox.c), the calls
+ * that touch files, look at /proc or ask about the process fail with -EPERM
+ * without reaching the kernel; memory mappings, futexes, getpid and writes
+ * to an open descriptor still do. Inherited by fork, not by exec. */
+void os_sandbox(void);
+extern int os_sandboxed;
 /* One line to stderr, prefixed "fragguard: ". Async-signal-safe. */
 void os_say(const char *msg);
 

@@ -2,10 +2,13 @@
  * calls the kernel. These never touch errno (syscall(2) would) and never go
  * through the program's interposed mmap family. Results are 0 / value or
  * -errno. All functions here are async-signal-safe. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -75,6 +78,19 @@ static long raw_pio(long nr, int fd, const void *buf, size_t len, off_t off)
 #endif
 }
 
+int os_sandboxed;
+
+/* In a seccomp sandbox (os_sandbox) only the allocator's own calls are made
+ * (memory mappings, futexes, getpid, write to stderr): a filter made for the
+ * program kills it at the first system call it did not expect. */
+#define SANDBOX_EPERM()                                                        \
+	do {                                                                   \
+		if (__builtin_expect(__atomic_load_n(&os_sandboxed, __ATOMIC_RELAXED), 0)) \
+			return -EPERM;                                         \
+	} while (0)
+
+void os_sandbox(void) { __atomic_store_n(&os_sandboxed, 1, __ATOMIC_RELEASE); }
+
 void *os_map(void *hint, size_t len, int noreserve)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS | (noreserve ? MAP_NORESERVE : 0);
@@ -97,6 +113,7 @@ int os_madvise(void *p, size_t len, int advice)
 
 int os_mincore(void *p, size_t len, unsigned char *vec)
 {
+	SANDBOX_EPERM();
 	return (int)RAW(SYS_mincore, p, len, vec, 0, 0, 0);
 }
 
@@ -111,6 +128,7 @@ void *os_remap(void *p, size_t old_len, size_t new_len, void *to)
 
 int os_open(const char *path, int flags, int mode)
 {
+	SANDBOX_EPERM();
 	return (int)RAW(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC, mode, 0, 0);
 }
 
@@ -118,6 +136,7 @@ ssize_t os_read(int fd, void *buf, size_t len) { return RAW(SYS_read, fd, buf, l
 
 ssize_t os_pread(int fd, void *buf, size_t len, off_t off)
 {
+	SANDBOX_EPERM();
 	return raw_pio(SYS_pread64, fd, buf, len, off);
 }
 
@@ -142,10 +161,15 @@ int os_close(int fd) { return (int)RAW(SYS_close, fd, 0, 0, 0, 0, 0); }
 
 int os_rename(const char *from, const char *to)
 {
+	SANDBOX_EPERM();
 	return (int)RAW(SYS_renameat, AT_FDCWD, from, AT_FDCWD, to, 0, 0);
 }
 
-int os_unlink(const char *path) { return (int)RAW(SYS_unlinkat, AT_FDCWD, path, 0, 0, 0, 0); }
+int os_unlink(const char *path)
+{
+	SANDBOX_EPERM();
+	return (int)RAW(SYS_unlinkat, AT_FDCWD, path, 0, 0, 0, 0);
+}
 
 int os_getpid(void) { return (int)RAW(SYS_getpid, 0, 0, 0, 0, 0, 0); }
 
@@ -200,20 +224,30 @@ ssize_t os_read_file(const char *path, char *buf, size_t cap)
 
 int os_openat(int dirfd, const char *path, int flags, int mode)
 {
+	SANDBOX_EPERM();
 	return (int)RAW(SYS_openat, dirfd, path, flags | O_CLOEXEC, mode, 0, 0);
 }
 
 int os_renameat(int dirfd, const char *from, const char *to)
 {
+	SANDBOX_EPERM();
 	return (int)RAW(SYS_renameat, dirfd, from, dirfd, to, 0, 0);
 }
 
-int os_unlinkat(int dirfd, const char *path) { return (int)RAW(SYS_unlinkat, dirfd, path, 0, 0, 0, 0); }
+int os_unlinkat(int dirfd, const char *path)
+{
+	SANDBOX_EPERM();
+	return (int)RAW(SYS_unlinkat, dirfd, path, 0, 0, 0, 0);
+}
 
 ssize_t os_readlink(const char *path, char *buf, size_t cap)
 {
 	if (!cap)
 		return -22;
+	if (__builtin_expect(__atomic_load_n(&os_sandboxed, __ATOMIC_RELAXED), 0)) {
+		buf[0] = 0;
+		return -EPERM;
+	}
 	long r = RAW(SYS_readlinkat, AT_FDCWD, path, buf, cap - 1, 0, 0);
 	buf[r >= 0 ? r : 0] = 0;
 	return r;
@@ -238,6 +272,7 @@ struct k_rusage {
 
 int os_getusage(struct os_usage *u)
 {
+	SANDBOX_EPERM();
 	struct k_rusage k;
 	int r = (int)RAW(SYS_getrusage, 0 /* RUSAGE_SELF */, &k, 0, 0, 0, 0);
 	if (r < 0)
@@ -252,7 +287,7 @@ int os_getusage(struct os_usage *u)
 
 int os_uname(struct os_uname *u)
 {
-	int r = (int)RAW(SYS_uname, u, 0, 0, 0, 0, 0);
+	int r = __atomic_load_n(&os_sandboxed, __ATOMIC_RELAXED) ? -EPERM : (int)RAW(SYS_uname, u, 0, 0, 0, 0, 0);
 	if (r < 0)
 		memset(u, 0, sizeof *u);
 	return r;
@@ -261,17 +296,27 @@ int os_uname(struct os_uname *u)
 /* ---- for looking before large faults (guard.c and its helpers) ---- */
 ssize_t os_pwrite(int fd, const void *buf, size_t len, off_t off)
 {
+	SANDBOX_EPERM();
 	return raw_pio(SYS_pwrite64, fd, buf, len, off);
 }
 
-int os_flock(int fd, int op) { return (int)RAW(SYS_flock, fd, op, 0, 0, 0, 0); }
+int os_flock(int fd, int op)
+{
+	SANDBOX_EPERM();
+	return (int)RAW(SYS_flock, fd, op, 0, 0, 0, 0);
+}
 
 int os_mkdir(const char *path, int mode)
 {
+	SANDBOX_EPERM();
 	return (int)RAW(SYS_mkdirat, AT_FDCWD, path, mode, 0, 0, 0);
 }
 
-int os_dupfd(int fd, int minfd) { return (int)RAW(SYS_fcntl, fd, F_DUPFD_CLOEXEC, minfd, 0, 0, 0); }
+int os_dupfd(int fd, int minfd)
+{
+	SANDBOX_EPERM();
+	return (int)RAW(SYS_fcntl, fd, F_DUPFD_CLOEXEC, minfd, 0, 0, 0);
+}
 
 long os_mmap_sys(void *addr, size_t len, int prot, int flags, int fd, long long off)
 {
@@ -292,6 +337,23 @@ long os_mremap_sys(void *old, size_t old_len, size_t new_len, int flags, void *t
 	return RAW(SYS_mremap, old, old_len, new_len, flags, to, 0);
 }
 
+/* Whether a line on stderr could kill the program: in a seccomp sandbox
+ * (write may not be allowed), or when stderr is a regular file and the
+ * program limited file sizes (sshd sets RLIMIT_FSIZE to 0 in its
+ * pre-authentication child: a write to its log file raised SIGXFSZ). */
+static int quiet_now(void)
+{
+	if (__atomic_load_n(&os_sandboxed, __ATOMIC_RELAXED))
+		return 1;
+	int saved = errno, quiet = 0;
+	struct rlimit lim;
+	struct stat st;
+	if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
+		quiet = fstat(2, &st) < 0 || S_ISREG(st.st_mode);
+	errno = saved;
+	return quiet;
+}
+
 void os_say(const char *msg)
 {
 	char line[512];
@@ -303,5 +365,7 @@ void os_say(const char *msg)
 	memcpy(line + n, msg, m);
 	n += m;
 	line[n++] = '\n';
+	if (quiet_now())
+		return;
 	os_write_all(2, line, n);
 }

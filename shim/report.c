@@ -577,6 +577,8 @@ int report_write(const char *reason)
 	struct fmtbuf fb;
 	if (!enabled())
 		return -ENOENT;
+	if (__atomic_load_n(&os_sandboxed, __ATOMIC_ACQUIRE))
+		return -EPERM; /* the last report was written on the way in */
 	if (os_getpid() != __atomic_load_n(&report_pid, __ATOMIC_RELAXED))
 		return -ECHILD; /* a vfork child: the parent's memory, not ours */
 	lock_take(&wlock);

@@ -37,7 +37,7 @@ int worker_start(struct worker *w)
 	if (!__atomic_compare_exchange_n(&w->state, &z, WORKER_STARTING, 0, __ATOMIC_SEQ_CST,
 					 __ATOMIC_RELAXED))
 		return z == WORKER_RUNNING;
-	if (__atomic_load_n(&paused, __ATOMIC_SEQ_CST)) {
+	if (__atomic_load_n(&paused, __ATOMIC_SEQ_CST) || __atomic_load_n(&os_sandboxed, __ATOMIC_ACQUIRE)) {
 		__atomic_store_n(&w->state, WORKER_NONE, __ATOMIC_RELEASE);
 		return 0;
 	}

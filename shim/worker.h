@@ -27,8 +27,8 @@ struct worker {
 
 enum { WORKER_NONE, WORKER_STARTING, WORKER_RUNNING, WORKER_FAILED };
 
-/* Starts w's thread unless it runs, could not be created before, or
- * workers are paused. Call without any shim lock held (creating a thread
+/* Starts w's thread unless it runs, could not be created before, workers
+ * are paused, or the process is in a seccomp sandbox (os_sandbox). Call without any shim lock held (creating a thread
  * may allocate; a recursive call returns at once). Returns 1 if it runs,
  * -1 if it could not be created now (seccomp, limits: never tried again),
  * 0 otherwise. */

@@ -1,0 +1,54 @@
+/* sandbox.c: prctl, which notices a program installing a seccomp filter
+ * (PR_SET_SECCOMP: OpenSSH's pre-authentication child, vsftpd). Such a
+ * filter allows the system calls the program makes and kills it at any
+ * other: under the shim, sshd's child was killed (SIGSYS) for the readlinkat
+ * of its exit report, and every login hung. So on the way in the shim
+ * writes its report (reason "seccomp"), stops its threads for good (a
+ * filter applied to all threads would reach them; a new thread would need
+ * clone), stops sampling call sites (libunwind probes memory with system
+ * calls), and makes no file, /proc or process-information calls from then
+ * on (os_sandbox): the guard then sees no kernel state and lets growth
+ * through, and no exit report is written. A filter installed with the raw
+ * seccomp(2) or prctl(2) system call (libseccomp, Chromium) is not seen. */
+#include <errno.h>
+#include <stdarg.h>
+#include <sys/prctl.h>
+#include "callsite.h"
+#include "glibc.h"
+#include "os.h"
+#include "report.h"
+#include "shim.h"
+#include "worker.h"
+
+static void enter(void)
+{
+	if (__atomic_load_n(&os_sandboxed, __ATOMIC_ACQUIRE))
+		return;
+	int saved = errno;
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == ST_READY)
+		report_write("seccomp");
+	callsite_disarm();
+	worker_pause(); /* never resumed */
+	os_sandbox();
+	errno = saved;
+}
+
+/* prctl(2) takes up to four more arguments, all unsigned long (the C
+ * library's own wrapper reads four whatever the option). */
+EXPORT int prctl(int option, ...)
+{
+	va_list ap;
+	va_start(ap, option);
+	unsigned long a2 = va_arg(ap, unsigned long), a3 = va_arg(ap, unsigned long);
+	unsigned long a4 = va_arg(ap, unsigned long), a5 = va_arg(ap, unsigned long);
+	va_end(ap);
+	static void *real;
+	int (*f)(int, ...) = (int (*)(int, ...))glibc_next("prctl", &real);
+	if (!f) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (option == PR_SET_SECCOMP)
+		enter();
+	return f(option, a2, a3, a4, a5);
+}

@@ -1,0 +1,155 @@
+/* seccomp.c: a program that sandboxes itself, as OpenSSH's pre-authentication
+ * child does: prctl(PR_SET_SECCOMP) with a filter that kills the process at
+ * any system call it did not expect. Here the filter kills at every call an
+ * allocator does not need (thread creation, opening, renaming or unlinking
+ * files, readlink, mincore, getrusage, uname, pread, fcntl), with the
+ * shim's report thread and release thread running before. After it the
+ * program allocates and frees small and large blocks (which would kick the
+ * release thread and sample call sites) and exits (which would write the
+ * exit report). Checked: it exits 0, not killed by SIGSYS; the report was
+ * written on the way into the sandbox (reason "seccomp"). The test runs
+ * itself again with FRAGGUARD_REPORT set and reads that file afterwards. */
+#include "check.h"
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+/* linux/filter.h and linux/seccomp.h, which musl-gcc cannot see. */
+struct bpf_insn {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+struct bpf_prog {
+	unsigned short len;
+	struct bpf_insn *filter;
+};
+#define LD_NR 0x20 /* BPF_LD | BPF_W | BPF_ABS, k = offsetof(seccomp_data, nr) = 0 */
+#define JEQ 0x15   /* BPF_JMP | BPF_JEQ | BPF_K */
+#define RET 0x06   /* BPF_RET | BPF_K */
+#define RET_KILL_PROCESS 0x80000000u
+#define RET_ALLOW 0x7fff0000u
+#define MODE_FILTER 2
+
+static const long banned[] = {
+	SYS_clone, SYS_openat, SYS_readlinkat, SYS_mincore, SYS_renameat, SYS_unlinkat,
+	SYS_mkdirat, SYS_getrusage, SYS_uname, SYS_pread64, SYS_fcntl, SYS_flock,
+#ifdef SYS_clone3
+	SYS_clone3,
+#endif
+#ifdef SYS_renameat2
+	SYS_renameat2,
+#endif
+#ifdef SYS_open
+	SYS_open, SYS_readlink, SYS_rename, SYS_unlink,
+#endif
+};
+#define NBANNED (sizeof banned / sizeof banned[0])
+
+
+static int tasks(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	int n = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static int sandboxed(void)
+{
+	/* Both shim threads first: a large block freed starts the release thread. */
+	for (int i = 0; i < 300 && tasks() < 3; i++) {
+		free(malloc(4u << 20));
+		usleep(10000);
+	}
+	CHECKF(tasks() >= 3, "the shim's threads did not start (%d tasks)", tasks());
+
+	/* The shim's malloc_trim (musl has none of its own); looked up now. */
+	int (*trim)(size_t) = (int (*)(size_t))dlsym(RTLD_DEFAULT, "malloc_trim");
+	struct bpf_insn f[NBANNED + 3];
+	size_t n = 0;
+	f[n++] = (struct bpf_insn){ LD_NR, 0, 0, 0 };
+	for (size_t i = 0; i < NBANNED; i++) /* equal: jump to the KILL after the list */
+		f[n++] = (struct bpf_insn){ JEQ, (uint8_t)(NBANNED - i), 0, (uint32_t)banned[i] };
+	f[n++] = (struct bpf_insn){ RET, 0, 0, RET_ALLOW };
+	f[n++] = (struct bpf_insn){ RET, 0, 0, RET_KILL_PROCESS };
+	struct bpf_prog prog = { (unsigned short)n, f };
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, MODE_FILTER, &prog, 0, 0)) {
+		printf("seccomp filters not available here: %s\n", strerror(errno));
+		return 77;
+	}
+	/* From here on, only calls the filter allows (no stdio until the end). */
+	static void *keep[2000];
+	for (int round = 0; round < 20; round++) {
+		for (int i = 0; i < 2000; i++) {
+			size_t sz = i % 100 == 0 ? (size_t)(1 + i % 7) << 20 : 16 + (size_t)(i * 37 % 4000);
+			keep[i] = malloc(sz);
+			if (!keep[i])
+				return 3;
+			memset(keep[i], i, sz < 4096 ? sz : 4096);
+		}
+		for (int i = 0; i < 2000; i++)
+			free(keep[i]);
+	}
+	void *p = NULL;
+	for (size_t sz = 4096; sz <= (32u << 20); sz *= 2) {
+		void *q = realloc(p, sz);
+		if (!q)
+			return 4;
+		p = q;
+		memset(p, 1, sz);
+	}
+	free(p);
+	if (trim)
+		trim(0);
+	return check_done("seccomp");
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	if (getenv("FG_SECCOMP_CHILD"))
+		return sandboxed();
+	char dir[] = "/tmp/fg-seccomp.XXXXXX", rep[128];
+	if (!mkdtemp(dir))
+		FATAL("mkdtemp: %s", strerror(errno));
+	snprintf(rep, sizeof rep, "%s/r.json", dir);
+	pid_t pid = fork();
+	if (pid == 0) {
+		setenv("FG_SECCOMP_CHILD", "1", 1);
+		setenv("FRAGGUARD_REPORT", rep, 1);
+		setenv("FRAGGUARD_REPORT_INTERVAL", "1", 1);
+		execv("/proc/self/exe", argv);
+		FATAL("execv: %s", strerror(errno));
+	}
+	int st = -1;
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		FATAL("fork or wait: %s", strerror(errno));
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 77) {
+		unlink(rep);
+		rmdir(dir);
+		return 77;
+	}
+	CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the sandboxed program: %s %d",
+	       WIFSIGNALED(st) ? "killed by signal" : "exit", WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+	char buf[1 << 16] = "";
+	FILE *fp = fopen(rep, "r");
+	size_t got = fp ? fread(buf, 1, sizeof buf - 1, fp) : 0;
+	buf[got] = 0;
+	if (fp)
+		fclose(fp);
+	CHECKF(strstr(buf, "\"reason\": \"seccomp\"") || strstr(buf, "\"reason\":\"seccomp\""),
+	       "no report with reason seccomp in %s (%zu bytes)", rep, got);
+	unlink(rep);
+	rmdir(dir);
+	return check_done("seccomp");
+}
