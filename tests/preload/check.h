@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int check_failures;
@@ -131,6 +132,26 @@ static inline size_t pos_bad(const void *p, size_t n, unsigned seed)
 		if (c[i] != pos_byte(i, seed))
 			return i;
 	return (size_t)-1;
+}
+
+/* Runs this program again in a child whose environment also has "FG_CHILD=1"
+ * and each "KEY=VALUE" of env (NULL-terminated), for settings the shim reads
+ * at start, and returns the child's wait status. */
+static inline int check_rerun(char **argv, const char *const env[])
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		setenv("FG_CHILD", "1", 1);
+		for (int i = 0; env[i]; i++)
+			putenv((char *)env[i]);
+		execv("/proc/self/exe", argv);
+		fprintf(stderr, "execv /proc/self/exe failed\n");
+		_exit(1);
+	}
+	int st = -1;
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		FATAL("fork or wait failed");
+	return st;
 }
 
 #endif

@@ -117,23 +117,14 @@ static int sandboxed(void)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	if (getenv("FG_SECCOMP_CHILD"))
+	if (getenv("FG_CHILD"))
 		return sandboxed();
-	char dir[] = "/tmp/fg-seccomp.XXXXXX", rep[128];
+	char dir[] = "/tmp/fg-seccomp.XXXXXX", rep[128], env[160];
 	if (!mkdtemp(dir))
 		FATAL("mkdtemp: %s", strerror(errno));
 	snprintf(rep, sizeof rep, "%s/r.json", dir);
-	pid_t pid = fork();
-	if (pid == 0) {
-		setenv("FG_SECCOMP_CHILD", "1", 1);
-		setenv("FRAGGUARD_REPORT", rep, 1);
-		setenv("FRAGGUARD_REPORT_INTERVAL", "1", 1);
-		execv("/proc/self/exe", argv);
-		FATAL("execv: %s", strerror(errno));
-	}
-	int st = -1;
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
-		FATAL("fork or wait: %s", strerror(errno));
+	snprintf(env, sizeof env, "FRAGGUARD_REPORT=%s", rep);
+	int st = check_rerun(argv, (const char *const[]){ env, "FRAGGUARD_REPORT_INTERVAL=1", NULL });
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 77) {
 		unlink(rep);
 		rmdir(dir);

@@ -132,23 +132,14 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	const char *dir = getenv("FG_SETXID_DIR");
-	if (!dir) {
+	if (!getenv("FG_CHILD")) {
 		/* Again with a report thread (the shim reads its settings at start). */
-		static char tmpl[] = "/tmp/fg-setxid.XXXXXX", rep[128];
+		static char tmpl[] = "/tmp/fg-setxid.XXXXXX", env1[64], env2[96];
 		if (!mkdtemp(tmpl) || chmod(tmpl, 01777))
 			FATAL("mkdtemp: %s", strerror(errno));
-		snprintf(rep, sizeof rep, "%s/r.%%p.json", tmpl);
-		pid_t child = fork();
-		if (child == 0) {
-			setenv("FG_SETXID_DIR", tmpl, 1);
-			setenv("FRAGGUARD_REPORT", rep, 1);
-			setenv("FRAGGUARD_REPORT_INTERVAL", "1", 1);
-			execv("/proc/self/exe", argv);
-			FATAL("execv: %s", strerror(errno));
-		}
-		int st = -1;
-		if (child < 0 || waitpid(child, &st, 0) != child)
-			FATAL("fork or wait: %s", strerror(errno));
+		snprintf(env1, sizeof env1, "FG_SETXID_DIR=%s", tmpl);
+		snprintf(env2, sizeof env2, "FRAGGUARD_REPORT=%s/r.%%p.json", tmpl);
+		int st = check_rerun(argv, (const char *const[]){ env1, env2, "FRAGGUARD_REPORT_INTERVAL=1", NULL });
 		DIR *d = opendir(tmpl);
 		struct dirent *e;
 		while (d && (e = readdir(d))) {
