@@ -64,6 +64,8 @@ ssize_t os_pwrite(int fd, const void *buf, size_t len, off_t off);
 /* flock(2): LOCK_EX | LOCK_NB etc. 0 or -errno. */
 int os_flock(int fd, int op);
 int os_mkdir(const char *path, int mode);
+/* Which file fd is (device and inode, from fstat); 0 or -errno. */
+int os_fd_id(int fd, uint64_t *dev, uint64_t *ino);
 /* fcntl(F_DUPFD_CLOEXEC, minfd): the new descriptor or -errno. */
 int os_dupfd(int fd, int minfd);
 /* The mmap system call with every argument (the interposed mmap forwards

@@ -312,6 +312,24 @@ int os_mkdir(const char *path, int mode)
 	return (int)RAW(SYS_mkdirat, AT_FDCWD, path, mode, 0, 0, 0);
 }
 
+int os_fd_id(int fd, uint64_t *dev, uint64_t *ino)
+{
+	SANDBOX_EPERM();
+	/* The C library's fstat: struct stat's layout differs between the
+	 * system calls of 32- and 64-bit kernels, which it knows. */
+	int saved = errno, r = 0;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		st.st_dev = 0;
+		st.st_ino = 0;
+	}
+	errno = saved;
+	*dev = (uint64_t)st.st_dev;
+	*ino = (uint64_t)st.st_ino;
+	return r;
+}
+
 int os_dupfd(int fd, int minfd)
 {
 	SANDBOX_EPERM();

@@ -2,7 +2,10 @@
  * Owns the descriptors of buddyinfo, zoneinfo and vmstat (opened once, kept
  * on high numbers, pread at offset 0, reopened once when a read fails: a
  * program may close descriptors it does not know), their static buffers and
- * the zone table. Never allocates, never touches errno, never calls stdio;
+ * the zone table. A kept descriptor is used only while it is still the
+ * file that was opened (same device and inode): a program that closed it
+ * may have the number again for its own socket or file, which the shim
+ * must neither read nor close. Never allocates, never touches errno, never calls stdio;
  * everything under one leaf lock that no allocator path holds. */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +18,11 @@
 
 static struct lock slock = LOCK_INIT;
 static char root[256];
-static int fd_buddy = -1, fd_zone = -1, fd_vm = -1;
+struct kept {
+	int fd;
+	uint64_t dev, ino; /* what fd was when opened */
+};
+static struct kept fd_buddy = { -1, 0, 0 }, fd_zone = { -1, 0, 0 }, fd_vm = { -1, 0, 0 };
 static char buf_buddy[16384];
 static char buf_zone[256 << 10];
 static char buf_vm[32768];
@@ -53,18 +60,32 @@ char *sample_path(char *out, size_t cap, const char *rel, const char *live)
 
 /* Keeps our descriptors clear of the low numbers programs juggle (dup2 onto
  * 0-2, close loops over the first few) where the limit allows. */
-static int open_kept(const char *rel, const char *live)
+static int open_kept(struct kept *k, const char *rel, const char *live)
 {
 	char path[512];
 	int fd = os_open(sample_path(path, sizeof path, rel, live), O_RDONLY, 0);
-	if (fd < 0)
+	if (fd < 0) {
+		k->fd = fd;
 		return fd;
+	}
 	int hi = os_dupfd(fd, 700);
 	if (hi >= 0) {
 		os_close(fd);
 		fd = hi;
 	}
+	if (os_fd_id(fd, &k->dev, &k->ino) < 0) {
+		os_close(fd);
+		fd = -EBADF;
+	}
+	k->fd = fd;
 	return fd;
+}
+
+/* Whether k->fd is still the file open_kept() opened. */
+static int still_ours(const struct kept *k)
+{
+	uint64_t dev, ino;
+	return k->fd >= 0 && os_fd_id(k->fd, &dev, &ino) == 0 && dev == k->dev && ino == k->ino;
 }
 
 /* The whole file at offset 0 into buf (NUL-terminated); length or -errno. */
@@ -85,20 +106,22 @@ static ssize_t read_all(int fd, char *buf, size_t cap)
 	return (ssize_t)got;
 }
 
-/* Reads through *fd, reopening once when the descriptor went bad. */
-static ssize_t read_kept(int *fd, const char *rel, const char *live, char *buf, size_t cap)
+/* Reads through k, reopening once when the descriptor went bad or is no
+ * longer ours (then it is forgotten, not closed: the number is the
+ * program's now). */
+static ssize_t read_kept(struct kept *k, const char *rel, const char *live, char *buf, size_t cap)
 {
 	ssize_t r = -EBADF;
-	if (*fd >= 0)
-		r = read_all(*fd, buf, cap);
+	int ours = still_ours(k);
+	if (ours)
+		r = read_all(k->fd, buf, cap);
 	if (r > 0)
 		return r;
-	if (*fd >= 0)
-		os_close(*fd);
-	*fd = open_kept(rel, live);
-	if (*fd < 0)
-		return *fd;
-	return read_all(*fd, buf, cap);
+	if (ours)
+		os_close(k->fd);
+	if (open_kept(k, rel, live) < 0)
+		return k->fd;
+	return read_all(k->fd, buf, cap);
 }
 
 static enum kmem_arch arch_of(const char *m, size_t n)
@@ -169,8 +192,7 @@ int sample_setup(const char *dir, const char *era_conf, struct sample_machine *m
 		if (r > 0 && kmem_era_from_release(b, (size_t)r, &m->era) == 0)
 			m->era_from_release = true;
 	}
-	fd_buddy = open_kept("buddyinfo", "/proc/buddyinfo");
-	return fd_buddy < 0 ? fd_buddy : 0;
+	return open_kept(&fd_buddy, "buddyinfo", "/proc/buddyinfo") < 0 ? fd_buddy.fd : 0;
 }
 
 static int load_zoneinfo(void)
