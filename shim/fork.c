@@ -10,7 +10,8 @@
  * Not covered: vfork (a wrapper cannot return twice on a shared stack),
  * raw clone/clone3, and exec after a fork (the exec'd image's directory is
  * allocated in the child). The real functions come from dlsym(RTLD_NEXT),
- * called without any shim lock held. */
+ * called without any shim lock held. fork also stops the shim's own
+ * threads first; in the parent they start again when next needed. */
 #include <errno.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "glibc.h"
 #include "guard.h"
 #include "shim.h"
+#include "worker.h"
 
 /* Whether the shim is running and the kernel may not serve the new process. */
 static int refused(int copy_pages)
@@ -40,7 +42,14 @@ EXPORT pid_t fork(void)
 		errno = ENOMEM;
 		return -1;
 	}
-	return f();
+	/* The shim's threads do not see the fork (worker.h): none holds a
+	 * lock the child inherits, and a parent counting its threads just
+	 * after (Python 3.12+ warns when there are several) finds its own. */
+	worker_pause();
+	pid_t pid = f();
+	if (pid != 0)
+		worker_resume_lazy(); /* the child starts from zero (its atfork handler) */
+	return pid;
 }
 
 typedef int (*spawn_fn)(pid_t *, const char *, const posix_spawn_file_actions_t *,

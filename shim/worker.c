@@ -105,6 +105,11 @@ void worker_resume(void)
 	errno = saved;
 }
 
+void worker_resume_lazy(void)
+{
+	__atomic_sub_fetch(&paused, 1, __ATOMIC_SEQ_CST);
+}
+
 void worker_after_fork_child(struct worker *w)
 {
 	w->state = WORKER_NONE;

@@ -43,6 +43,11 @@ static inline int worker_stopping(const struct worker *w)
  * child (the threads are its parent's). Call without any shim lock held. */
 void worker_pause(void);
 void worker_resume(void);
+/* The same, but the stopped workers start again only when their owners
+ * next need them (bg_kick, report_poll): after fork in the parent, so that
+ * a program counting its threads right after (Python 3.12+ warns about
+ * fork in a multi-threaded process) counts only its own. */
+void worker_resume_lazy(void);
 /* In a forked child: no worker survived the fork. */
 void worker_after_fork_child(struct worker *w);
 
