@@ -20,11 +20,8 @@ CFLAGS   ?= -O2 -g
 BASE     := -std=gnu11 -D_GNU_SOURCE $(WARN) -Iinclude -Ishim
 SHIMFLAGS:= -fPIC -fvisibility=hidden -ftls-model=initial-exec -fno-builtin-malloc \
             -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc -fno-plt \
-            -DFG_UNWIND=$(UNWIND)
+            -fasynchronous-unwind-tables -DFG_UNWIND=$(UNWIND)
 SHIMLIBS := -ldl -lpthread
-ifeq ($(UNWIND),1)
-SHIMLIBS += -lunwind
-endif
 
 ifeq ($(V),1)
 Q :=
@@ -130,14 +127,14 @@ test: all $(UNIT_BIN) $(PRE_BIN) $(HELP_BIN) $(TEST_LIBS) $(BENCH_BIN) check-dep
 
 # Cross and musl builds: the same tree into its own build directory, unit
 # tests without sanitizers (qemu-user runs neither ASan nor LSan), run by
-# tests/cross/run.sh. libunwind-dev cannot be installed for two Debian
-# architectures at once and musl-gcc sees no /usr/include, so UNWIND and the
-# CLI (libjansson) follow what the compiler finds.
+# tests/cross/run.sh. musl has no <execinfo.h> (backtrace) and libjansson-dev
+# cannot be installed for two Debian architectures at once, so UNWIND and
+# the CLI follow what the compiler finds.
 CROSS_TARGETS = $(LIB) $(UNIT_BIN) $(PRE_BIN) $(TEST_LIBS)
 cross_has = $(shell printf '\043include <$(2).h>\nint main(void){return 0;}\n' | \
-  $(1) -x c - -l$(2) -o /dev/null 2>/dev/null && echo 1 || echo 0)
-cross_make = $(MAKE) --no-print-directory B=$(1) CC=$(2) SANITIZE= UNWIND=$(call cross_has,$(2),unwind) \
-  CROSS_CLI=$(call cross_has,$(2),jansson) cross-build
+  $(1) -x c - $(3) -o /dev/null 2>/dev/null && echo 1 || echo 0)
+cross_make = $(MAKE) --no-print-directory B=$(1) CC=$(2) SANITIZE= UNWIND=$(call cross_has,$(2),execinfo) \
+  CROSS_CLI=$(call cross_has,$(2),jansson,-ljansson) cross-build
 .PHONY: cross-arm64 cross-armhf musl cross-build
 cross-arm64:
 	@$(call cross_make,build-arm64,aarch64-linux-gnu-gcc)

@@ -1,10 +1,16 @@
-/* callsite.c: the one file that owns libunwind (callsite.h). Samples are
- * unwound with unw_backtrace outside every shim lock, under a per-thread
- * guard so that a malloc made by libunwind itself is never sampled, and
+/* callsite.c: the one file that unwinds (callsite.h). Samples are unwound
+ * with the C library's backtrace() (libgcc's unwinder, from the modules'
+ * unwind tables) outside every shim lock, under a per-thread guard so that
+ * a malloc made by the unwinder itself is never sampled, and
  * hashed into a fixed table (only the table's own spin lock is held, for
  * a few stores). Symbols are resolved only at report time: modules from
  * dl_iterate_phdr (the loader's lock, never taken under a shim lock),
- * names from the modules' symbol tables with raw reads. No malloc. */
+ * names from the modules' symbol tables with raw reads. No malloc.
+ * Not libunwind: version 1.6 checks each address it reads by writing a byte
+ * of it into a pipe it opened once, on the lowest free descriptors; a
+ * program that closed those and got the numbers back for its own sockets
+ * (sshd does) had stray bytes written into them, bytes read out of them,
+ * and them closed. libgcc's unwinder opens no descriptor. */
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
@@ -15,7 +21,7 @@
 #include "os.h"
 #include "report.h"
 #if FG_UNWIND
-#include <libunwind.h>
+#include <execinfo.h>
 #endif
 
 __thread int64_t callsite_left __attribute__((tls_model("initial-exec")));
@@ -120,7 +126,7 @@ static void record(uint64_t est, uint64_t chunks, uint64_t mapped)
 	unsigned k = 0;
 
 	tl_busy = 1;
-	n = unw_backtrace(raw, DEPTH + 12);
+	n = backtrace(raw, DEPTH + 12);
 	tl_busy = 0;
 	while (i < n && own((uintptr_t)raw[i]))
 		i++;
@@ -164,7 +170,7 @@ static void record(uint64_t est, uint64_t chunks, uint64_t mapped)
 
 void callsite_sample(size_t n)
 {
-	if (tl_busy) { /* a malloc from inside libunwind or the report writer */
+	if (tl_busy) { /* a malloc from inside the unwinder or the report writer */
 		callsite_left = IDLE_LEFT;
 		return;
 	}
@@ -210,12 +216,16 @@ void callsite_arm(void)
 		return;
 	self_range();
 #if FG_UNWIND
-	/* libunwind sets itself up (and may allocate) on first use: do it now,
-	 * guarded, rather than inside the first sample. */
+	/* backtrace() loads libgcc_s (dlopen: it allocates) on first use: do
+	 * it now, guarded, rather than inside the first sample. */
 	void *raw[4];
 	tl_busy = 1;
-	unw_backtrace(raw, 4);
+	backtrace(raw, 4);
 	tl_busy = 0;
+	/* Its allocations pushed this thread's countdown away (IDLE_LEFT):
+	 * the program's first sample is drawn afresh. */
+	callsite_left = 0;
+	tl_init = 0;
 #endif
 	__atomic_store_n(&armed, 1, __ATOMIC_RELEASE);
 }
@@ -548,9 +558,9 @@ void callsite_report(struct fmtbuf *fb, const char *exe)
 	fmt_str(fb, g.conf.sample_bytes && FG_UNWIND && armed ? "true" : "false");
 	/* Why there are no sites, for readers that would show an empty column. */
 	fmt_str(fb, ",\"unwinder\":");
-	fmt_json_str(fb, FG_UNWIND ? "libunwind" : "none");
+	fmt_json_str(fb, FG_UNWIND ? "libgcc" : "none");
 	fmt_str(fb, ",\"status\":");
-	fmt_json_str(fb, !FG_UNWIND ? "absent: built without libunwind" :
+	fmt_json_str(fb, !FG_UNWIND ? "absent: built without an unwinder" :
 			 !g.conf.sample_bytes ? "off: SAMPLE_BYTES=0" :
 			 !armed ? "off: not armed" : "sampled");
 	put_u64(fb, "sample_bytes", g.conf.sample_bytes, 1);

@@ -1,7 +1,7 @@
 /* callsite.h: which code grew the heap. A byte-weighted random sample (one
  * every SAMPLE_BYTES on average, exponential intervals as in tcmalloc) of
  * the bytes thread caches take from the shared heap and of large blocks,
- * plus one unwind at every new mapping; each unwound with libunwind into a
+ * plus one unwind at every new mapping; each unwound (backtrace) into a
  * fixed table of sites. Never unwinds under a shim lock, never allocates. */
 #ifndef FG_CALLSITE_H
 #define FG_CALLSITE_H

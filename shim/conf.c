@@ -43,7 +43,7 @@ const struct conf_opt conf_opts[] = {
 	OPT("REPORT_SIGNAL", CONF_SIG, report_signal, "0", 0, 64,
 	    "signal (e.g. USR2) that makes the shim write the report, if the program has no handler for it; 0: none"),
 	OPT("SAMPLE_BYTES", CONF_SIZE, sample_bytes, "512K", 0, 64 * GiB,
-	    "mean bytes between call-site samples (libunwind), byte-weighted; 0: no call sites"),
+	    "mean bytes between call-site samples (unwound), byte-weighted; 0: no call sites"),
 	/* Looking before large faults (policy.h, guard.c). */
 	OPT("ON_RISK", CONF_STR, on_risk, "compact,wait,fallback,refuse", 0,
 	    sizeof(((struct fg_conf *)0)->on_risk),

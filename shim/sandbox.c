@@ -5,7 +5,7 @@
  * of its exit report, and every login hung. So on the way in the shim
  * writes its report (reason "seccomp"), stops its threads for good (a
  * filter applied to all threads would reach them; a new thread would need
- * clone), stops sampling call sites (libunwind probes memory with system
+ * clone), stops sampling call sites (an unwinder may make system
  * calls), and makes no file, /proc or process-information calls from then
  * on (os_sandbox): the guard then sees no kernel state and lets growth
  * through, and no exit report is written. A filter installed with the raw

@@ -2,7 +2,7 @@
 # What the build and the tests need from Debian. "check" says what is missing
 # (tests that need a missing program skip themselves); "install" installs it
 # (root, apt-get).
-BUILD="build-essential pkg-config libunwind-dev libjansson-dev clang"
+BUILD="build-essential pkg-config libjansson-dev clang"
 TESTS="python3 perl sqlite3 git memcached curl busybox-static cpio qemu-system-x86 \
 libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4 time nginx-light prometheus chromium \
 gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf qemu-user libc6-dev-arm64-cross libc6-dev-armhf-cross \
@@ -27,8 +27,6 @@ install)
     fi
     sleep $((n * 10))
   done
-  # The base image may carry LLVM's libunwind-14-dev, which conflicts.
-  installed libunwind-14-dev && apt-get remove -y -qq libunwind-14-dev
   apt-get install -y -qq --no-install-recommends $BUILD || exit 1
   # postgresql's own scripts would create and start a cluster "main" that no
   # test uses (tests/real/postgres.t makes its own): not on a machine

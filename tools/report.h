@@ -81,7 +81,7 @@ struct report_proc {
 	struct report_site sites[REPORT_MAX_SITES];
 	int nsites;
 	char *sites_status;    /* why there are no sites ("absent: built without
-	                          libunwind"); NULL when sampled or unknown */
+	                          an unwinder"); NULL when sampled or unknown */
 	struct report_risk *risks;
 	int nrisks;
 };

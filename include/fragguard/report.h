@@ -200,14 +200,15 @@
  *   "outcome"     "ok" or "failed"
  *
  * "callsites"
- *   Sampled with libunwind: byte-weighted, one sample every sample_bytes on
+ *   Sampled with the C library's backtrace(): byte-weighted, one sample every sample_bytes on
  *   average (exponentially distributed intervals), counted over the bytes
  *   thread caches take from the shared heap (refills) and large blocks,
  *   i.e. heap growth, not alloc/free churn inside a thread cache. Also one
  *   unwind at every new chunk or large mapping (not sampled: all of them).
- *   "enabled"         bool (SAMPLE_BYTES > 0 and libunwind compiled in)
- *   "unwinder"        "libunwind", or "none" in a shim built with UNWIND=0
- *   "status"          "sampled", "absent: built without libunwind",
+ *   "enabled"         bool (SAMPLE_BYTES > 0 and an unwinder compiled in)
+ *   "unwinder"        "libgcc" (glibc's backtrace), or "none" in a shim built
+ *                     with UNWIND=0 (musl has no backtrace)
+ *   "status"          "sampled", "absent: built without an unwinder",
  *                     "off: SAMPLE_BYTES=0" or "off: not armed"; readers
  *                     show it where they would show sites
  *   "sample_bytes"    mean sampling interval

@@ -12,7 +12,7 @@
  *   fork         grow, fork; the child grows too and exits; parent waits
  *   exec PROG... grow, then execvp(PROG, ...)
  *   count MB     like grow, with the program's own malloc family counting
- *                calls whose caller is libunwind or the shim: prints
+ *                calls whose caller is the unwinder (libgcc_s) or the shim: prints
  *                "nested N" (must be 0: the sampler never allocates) */
 #include <dlfcn.h>
 #include <link.h>
@@ -103,7 +103,7 @@ static int find_mods(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	(void)size;
 	(void)arg;
-	int which = strstr(info->dlpi_name, "libunwind") ? 0 :
+	int which = strstr(info->dlpi_name, "libgcc_s") ? 0 :
 		    strstr(info->dlpi_name, "libfragguard") ? 1 : -1;
 	if (which < 0)
 		return 0;
@@ -197,7 +197,7 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "count")) {
 		dl_iterate_phdr(find_mods, NULL);
 		if (!hi[0] || !hi[1]) {
-			printf("modules not found (libunwind %d, shim %d)\n", hi[0] != 0, hi[1] != 0);
+			printf("modules not found (libgcc_s %d, shim %d)\n", hi[0] != 0, hi[1] != 0);
 			return 77;
 		}
 		counting = 1;

@@ -50,13 +50,8 @@ int main(int argc, char **argv)
 	(void)argc;
 	if (!under_shim())
 		skip("not under the shim");
-	if (!getenv("FG_CHILD")) {
-		char env[128];
-		snprintf(env, sizeof env, "FRAGGUARD_REPORT=/tmp/fg-fork-count.%d.json", (int)getpid());
-		int st = check_rerun(argv, (const char *const[]){ env, "FRAGGUARD_REPORT_INTERVAL=1", NULL });
-		unlink(env + strlen("FRAGGUARD_REPORT="));
-		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
-	}
+	if (!getenv("FG_CHILD"))
+		return check_rerun_reporting(argv, "fork-count", "FRAGGUARD_REPORT_INTERVAL=1");
 	CHECKF(wait_threads(3), "the shim's two threads did not start (%d threads)", nthreads());
 	for (int round = 0; round < 3; round++) {
 		int p[2];

@@ -2,8 +2,8 @@
 # report_nomalloc.t: the call-site sampler and the report writer never call
 # malloc. The program defines its own malloc family (ahead of the shim in
 # symbol lookup, forwarding to it) and counts calls whose return address is
-# in libunwind or in the shim, while sampling every 4 KiB and writing the
-# report, as libunwind's own Gtest-nomalloc does. Expect zero.
+# in the unwinder (libgcc_s, which backtrace() loads) or in the shim, while
+# sampling every 4 KiB and writing the report. Expect zero.
 top=${FG_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 so=${FG_SO:-$top/build/libfragguard.so}
 prog=${FG_BUILD:-$top/build}/tests/helpers/reportee
