@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "glibc.h"
 #include "guard.h"
+#include "report.h"
 #include "shim.h"
 #include "worker.h"
 
@@ -45,6 +46,7 @@ EXPORT pid_t fork(void)
 	/* The shim's threads do not see the fork (worker.h): none holds a
 	 * lock the child inherits, and a parent counting its threads just
 	 * after (Python 3.12+ warns when there are several) finds its own. */
+	report_if_due();
 	worker_pause();
 	pid_t pid = f();
 	if (pid != 0)

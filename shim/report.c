@@ -35,6 +35,7 @@ static int warned;
 static int thr_seq;     /* futex word: kicks */
 static int sig_pending;
 static int want_thread; /* interval or signal configured */
+static uint64_t last_interval_ms; /* the last interval report, or the start */
 
 static char out[FG_REPORT_MAX_BYTES];
 static char exe[512], prog[80], tmpname[600];
@@ -50,6 +51,7 @@ void report_init(void)
 	report_pid = os_getpid();
 	start_unix_ms = os_now_unix_ms();
 	start_mono_ms = os_now_ms();
+	last_interval_ms = start_mono_ms;
 }
 
 /* ---- identity ------------------------------------------------------- */
@@ -596,6 +598,15 @@ int report_write(const char *reason)
 	return r;
 }
 
+void report_if_due(void)
+{
+	uint64_t every = g.conf.report_interval * 1000;
+	if (!every || !enabled() || os_now_ms() < __atomic_load_n(&last_interval_ms, __ATOMIC_RELAXED) + every)
+		return;
+	__atomic_store_n(&last_interval_ms, os_now_ms(), __ATOMIC_RELAXED);
+	report_write("interval");
+}
+
 void report_before_exec(void)
 {
 	if (enabled())
@@ -614,7 +625,10 @@ static void on_signal(int sig)
 
 static void report_main(struct worker *w)
 {
-	uint64_t every = g.conf.report_interval * 1000, next = os_now_ms() + every;
+	/* Intervals run from the process's start or its last interval report,
+	 * whenever this thread (re)started: see report_poll, worker.h. */
+	uint64_t every = g.conf.report_interval * 1000;
+	uint64_t next = __atomic_load_n(&last_interval_ms, __ATOMIC_RELAXED) + every;
 	for (;;) {
 		int s = __atomic_load_n(&thr_seq, __ATOMIC_ACQUIRE);
 		if (worker_stopping(w)) /* after reading thr_seq: see bg_main */
@@ -626,6 +640,7 @@ static void report_main(struct worker *w)
 		uint64_t now = os_now_ms();
 		if (every && now >= next) {
 			report_write("interval");
+			__atomic_store_n(&last_interval_ms, now, __ATOMIC_RELAXED);
 			next = now + every;
 			continue;
 		}
@@ -635,10 +650,15 @@ static void report_main(struct worker *w)
 
 static struct worker thread = { .run = report_main, .stack = 128u << 10, .wake = &thr_seq };
 
+/* The report thread runs from the start (a process killed by the OOM
+ * killer leaves only its last interval report). A program that must be
+ * single-threaded when it sandboxes itself (Chromium's zygote and GPU
+ * process check /proc/self/task) cannot have it: REPORT_INTERVAL=0 there. */
 void report_poll(void)
 {
-	if (unlikely(want_thread && __atomic_load_n(&thread.state, __ATOMIC_ACQUIRE) == WORKER_NONE) &&
-	    worker_start(&thread) < 0)
+	if (likely(!want_thread || __atomic_load_n(&thread.state, __ATOMIC_ACQUIRE) != WORKER_NONE))
+		return;
+	if (worker_start(&thread) < 0)
 		os_say("cannot start the report thread; the report is written at exit and exec only");
 }
 
@@ -650,6 +670,7 @@ void report_after_fork_child(void)
 	seq = 0;
 	start_unix_ms = os_now_unix_ms();
 	start_mono_ms = os_now_ms();
+	last_interval_ms = start_mono_ms;
 	worker_after_fork_child(&thread); /* report_poll starts it again */
 	thr_seq = 0;
 	sig_pending = 0;

@@ -20,6 +20,10 @@ void report_poll(void);
 int report_write(const char *reason);
 /* Before an exec* call replaces the image: writes with reason "exec". */
 void report_before_exec(void);
+/* Writes the interval report now if one is due: fork calls it before it
+ * stops the report thread, so that a process forking more often than the
+ * thread is restarted (worker.h) keeps its interval reports. */
+void report_if_due(void);
 /* In a forked child (the fork handler, single-threaded): a new process with
  * its own pid, counters from zero, no report thread yet. */
 void report_after_fork_child(void);

@@ -135,7 +135,7 @@ int main(int argc, char **argv)
 	if (!getenv("FG_CHILD")) {
 		/* Again with a report thread (the shim reads its settings at start). */
 		static char tmpl[] = "/tmp/fg-setxid.XXXXXX", env1[64], env2[96];
-		if (!mkdtemp(tmpl) || chmod(tmpl, 01777))
+		if (!mkdtemp(tmpl) || chmod(tmpl, 0777))
 			FATAL("mkdtemp: %s", strerror(errno));
 		snprintf(env1, sizeof env1, "FG_SETXID_DIR=%s", tmpl);
 		snprintf(env2, sizeof env2, "FRAGGUARD_REPORT=%s/r.%%p.json", tmpl);
