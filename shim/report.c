@@ -603,6 +603,10 @@ void report_if_due(void)
 	uint64_t every = g.conf.report_interval * 1000;
 	if (!every || !enabled() || os_now_ms() < __atomic_load_n(&last_interval_ms, __ATOMIC_RELAXED) + every)
 		return;
+	/* A report being written (perhaps by this thread, if fork was called
+	 * from a signal handler that interrupted it): no second one now. */
+	if (__atomic_load_n(&wlock.v, __ATOMIC_RELAXED))
+		return;
 	__atomic_store_n(&last_interval_ms, os_now_ms(), __ATOMIC_RELAXED);
 	report_write("interval");
 }
