@@ -13,6 +13,10 @@
 static struct worker *all[WORKERS_MAX];
 static int nall;
 static int paused; /* pause depth */
+/* This thread is inside worker_start or worker_pause: a fork or set*id
+ * from a signal handler that interrupted it must not wait for the worker
+ * it left half-started or half-stopped (it would wait for itself). */
+static __thread int tl_inside __attribute__((tls_model("initial-exec")));
 
 static void *trampoline(void *arg)
 {
@@ -42,6 +46,7 @@ int worker_start(struct worker *w)
 		return 0;
 	}
 	enlist(w);
+	tl_inside = 1;
 	pthread_attr_t a;
 	sigset_t every, old;
 	sigfillset(&every);
@@ -53,6 +58,7 @@ int worker_start(struct worker *w)
 	int r = pthread_create(&w->t, &a, trampoline, w);
 	pthread_attr_destroy(&a);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	tl_inside = 0;
 	if (r) {
 		/* No thread (seccomp, limits): do not try again. */
 		__atomic_store_n(&w->state, WORKER_FAILED, __ATOMIC_RELEASE);
@@ -66,6 +72,9 @@ void worker_pause(void)
 {
 	int saved = errno;
 	__atomic_add_fetch(&paused, 1, __ATOMIC_SEQ_CST);
+	if (tl_inside)
+		return;
+	tl_inside = 1;
 	int n = __atomic_load_n(&nall, __ATOMIC_ACQUIRE);
 	int me = os_getpid();
 	for (int i = 0; i < n && i < WORKERS_MAX; i++) {
@@ -88,6 +97,7 @@ void worker_pause(void)
 		__atomic_store_n(&w->restart, 1, __ATOMIC_RELEASE);
 		__atomic_store_n(&w->state, WORKER_NONE, __ATOMIC_RELEASE);
 	}
+	tl_inside = 0;
 	errno = saved;
 }
 
