@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "glibc.h"
 #include "guard.h"
+#include "lock.h"
 #include "report.h"
 #include "shim.h"
 #include "worker.h"
@@ -26,6 +27,8 @@
 /* Whether the shim is running and the kernel may not serve the new process. */
 static int refused(int copy_pages)
 {
+	if (lock_depth)
+		return 0; /* a signal handler's call: no look (it takes locks) */
 	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != ST_READY && setup_init() != ST_READY)
 		return 0;
 	return guard_fork(copy_pages) < 0;
@@ -39,6 +42,10 @@ EXPORT pid_t fork(void)
 		errno = ENOSYS;
 		return -1;
 	}
+	/* From a signal handler that interrupted the shim in this thread:
+	 * nothing that could wait for a lock (lock.h); the C library's fork. */
+	if (lock_depth)
+		return f();
 	if (refused(1)) {
 		errno = ENOMEM;
 		return -1;

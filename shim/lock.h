@@ -19,9 +19,15 @@ struct lock {
 };
 #define LOCK_INIT { 0 }
 
+/* How many shim locks this thread holds. A fork or set*id from a signal
+ * handler that interrupted the shim sees it non-zero and must not wait for
+ * anything (the lock's owner is the interrupted code below it). */
+extern __thread int lock_depth __attribute__((tls_model("initial-exec")));
+
 static inline void lock_take(struct lock *l)
 {
 	int c = 0;
+	lock_depth++;
 	if (__atomic_compare_exchange_n(&l->v, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return;
 	for (int spin = 0; spin < 100; spin++) {
@@ -43,6 +49,7 @@ static inline void lock_give(struct lock *l)
 {
 	if (__atomic_exchange_n(&l->v, 0, __ATOMIC_RELEASE) == 2)
 		os_futex_wake(&l->v, 1);
+	lock_depth--;
 }
 
 /* After fork in the child: the lock is free whatever its state was. */

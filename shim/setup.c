@@ -215,8 +215,20 @@ static void setup_memory(void)
 		feature_set(FEAT_THP, thp);
 }
 
+__thread int lock_depth __attribute__((tls_model("initial-exec")));
+/* fork_prepare left the locks alone (fork from a signal handler that
+ * interrupted the shim in this thread: taking them would wait forever). The
+ * child then resets them all; the heap it inherits may be mid-update, which
+ * a child that execs or _exits, as a handler's child must, never sees. */
+static __thread int fork_unlocked __attribute__((tls_model("initial-exec")));
+static __thread int depth_before_fork __attribute__((tls_model("initial-exec")));
+
 static void fork_prepare(void)
 {
+	depth_before_fork = lock_depth;
+	fork_unlocked = lock_depth > 0;
+	if (fork_unlocked)
+		return;
 	front_lock_all();
 	large_lock_all();
 	arena_lock_all();
@@ -224,6 +236,8 @@ static void fork_prepare(void)
 
 static void fork_parent(void)
 {
+	if (fork_unlocked)
+		return;
 	arena_unlock_all();
 	large_unlock_all();
 	front_unlock_all();
@@ -234,6 +248,7 @@ static void fork_child(void)
 	arena_reset_locks();
 	large_reset_locks();
 	front_reset_locks();
+	lock_depth = depth_before_fork; /* reset, not given back */
 	bg_after_fork_child();
 	report_after_fork_child();
 	guard_after_fork_child();

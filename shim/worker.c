@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sched.h>
+#include "lock.h"
 #include "os.h"
 #include "shim.h"
 #include "worker.h"
@@ -72,7 +73,7 @@ void worker_pause(void)
 {
 	int saved = errno;
 	__atomic_add_fetch(&paused, 1, __ATOMIC_SEQ_CST);
-	if (tl_inside)
+	if (tl_inside || lock_depth) /* a worker may wait for this thread's lock */
 		return;
 	tl_inside = 1;
 	int n = __atomic_load_n(&nall, __ATOMIC_ACQUIRE);
