@@ -244,10 +244,8 @@ ssize_t os_readlink(const char *path, char *buf, size_t cap)
 {
 	if (!cap)
 		return -22;
-	if (__builtin_expect(__atomic_load_n(&os_sandboxed, __ATOMIC_RELAXED), 0)) {
-		buf[0] = 0;
-		return -EPERM;
-	}
+	buf[0] = 0;
+	SANDBOX_EPERM();
 	long r = RAW(SYS_readlinkat, AT_FDCWD, path, buf, cap - 1, 0, 0);
 	buf[r >= 0 ? r : 0] = 0;
 	return r;
@@ -287,10 +285,9 @@ int os_getusage(struct os_usage *u)
 
 int os_uname(struct os_uname *u)
 {
-	int r = __atomic_load_n(&os_sandboxed, __ATOMIC_RELAXED) ? -EPERM : (int)RAW(SYS_uname, u, 0, 0, 0, 0, 0);
-	if (r < 0)
-		memset(u, 0, sizeof *u);
-	return r;
+	memset(u, 0, sizeof *u);
+	SANDBOX_EPERM();
+	return (int)RAW(SYS_uname, u, 0, 0, 0, 0, 0);
 }
 
 /* ---- for looking before large faults (guard.c and its helpers) ---- */
@@ -374,6 +371,8 @@ static int quiet_now(void)
 
 void os_say(const char *msg)
 {
+	if (quiet_now())
+		return;
 	char line[512];
 	size_t n = 0, m = strlen(msg);
 	memcpy(line, "fragguard: ", 11);
@@ -383,7 +382,5 @@ void os_say(const char *msg)
 	memcpy(line + n, msg, m);
 	n += m;
 	line[n++] = '\n';
-	if (quiet_now())
-		return;
 	os_write_all(2, line, n);
 }

@@ -598,17 +598,26 @@ int report_write(const char *reason)
 	return r;
 }
 
-void report_if_due(void)
+/* When the next interval report is due (0: no intervals). */
+static uint64_t interval_due(void)
 {
 	uint64_t every = g.conf.report_interval * 1000;
-	if (!every || !enabled() || os_now_ms() < __atomic_load_n(&last_interval_ms, __ATOMIC_RELAXED) + every)
-		return;
-	/* A report being written (perhaps by this thread, if fork was called
-	 * from a signal handler that interrupted it): no second one now. */
-	if (__atomic_load_n(&wlock.v, __ATOMIC_RELAXED))
-		return;
-	__atomic_store_n(&last_interval_ms, os_now_ms(), __ATOMIC_RELAXED);
+	return every ? __atomic_load_n(&last_interval_ms, __ATOMIC_RELAXED) + every : 0;
+}
+
+static void write_interval(uint64_t now)
+{
+	__atomic_store_n(&last_interval_ms, now, __ATOMIC_RELAXED);
 	report_write("interval");
+}
+
+/* fork calls it only when this thread holds no shim lock (lock.h), so a
+ * fork from a signal handler that interrupted a write never gets here. */
+void report_if_due(void)
+{
+	uint64_t due = interval_due(), now = os_now_ms();
+	if (due && now >= due && enabled())
+		write_interval(now);
 }
 
 void report_before_exec(void)
@@ -629,10 +638,8 @@ static void on_signal(int sig)
 
 static void report_main(struct worker *w)
 {
-	/* Intervals run from the process's start or its last interval report,
-	 * whenever this thread (re)started: see report_poll, worker.h. */
-	uint64_t every = g.conf.report_interval * 1000;
-	uint64_t next = __atomic_load_n(&last_interval_ms, __ATOMIC_RELAXED) + every;
+	/* Intervals run from the process's start or its last interval report
+	 * (interval_due), whenever this thread (re)started: see worker.h. */
 	for (;;) {
 		int s = __atomic_load_n(&thr_seq, __ATOMIC_ACQUIRE);
 		if (worker_stopping(w)) /* after reading thr_seq: see bg_main */
@@ -641,14 +648,12 @@ static void report_main(struct worker *w)
 			report_write("signal");
 			continue;
 		}
-		uint64_t now = os_now_ms();
-		if (every && now >= next) {
-			report_write("interval");
-			__atomic_store_n(&last_interval_ms, now, __ATOMIC_RELAXED);
-			next = now + every;
+		uint64_t now = os_now_ms(), due = interval_due();
+		if (due && now >= due) {
+			write_interval(now);
 			continue;
 		}
-		os_futex_wait(&thr_seq, s, every ? (unsigned)(next - now) : 0);
+		os_futex_wait(&thr_seq, s, due ? (unsigned)(due - now) : 0);
 	}
 }
 

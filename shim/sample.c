@@ -5,8 +5,8 @@
  * the zone table. A kept descriptor is used only while it is still the
  * file that was opened (same device and inode): a program that closed it
  * may have the number again for its own socket or file, which the shim
- * must neither read nor close. Never allocates, never touches errno, never calls stdio;
- * everything under one leaf lock that no allocator path holds. */
+ * must neither read nor close. Never allocates, never touches errno, never
+ * calls stdio; everything under one leaf lock that no allocator path holds. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>

@@ -31,7 +31,9 @@
  *                   received), "exec" (just before an exec* call replaces the
  *                   image; the new image starts its own report, which may
  *                   reuse the path when it has the same name), "request"
- *                   (the program called fg_report_write). "fork-child" is
+ *                   (the program called fg_report_write), "seccomp" (the
+ *                   program is installing a seccomp filter: its last write,
+ *                   see libfragguard(7)). "fork-child" is
  *                   reserved: a forked child writes under its own pid with
  *                   the reasons above and "process"."forked" true.
  *   "final"         true only when reason is "exit"
@@ -256,6 +258,6 @@
 #define FG_REPORT_MAX_BYTES (1u << 20) /* a report is never larger */
 
 /* Values of "reason". */
-#define FG_REPORT_REASONS "exit", "interval", "signal", "exec", "fork-child", "request"
+#define FG_REPORT_REASONS "exit", "interval", "signal", "exec", "fork-child", "request", "seccomp"
 
 #endif
