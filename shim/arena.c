@@ -32,6 +32,7 @@ static struct chunk *avail;   /* sorted by address: lowest first, for density */
 static struct chunk *empty;   /* sorted by address */
 static uint64_t nchunks, nempty, nempty_reserve;
 uint64_t arena_last_activity_ms;
+__thread int arena_tl_tidying __attribute__((tls_model("initial-exec")));
 
 void *arena_map_aligned(size_t len, size_t align)
 {
@@ -330,16 +331,18 @@ void arena_span_free(struct span *s, unsigned n)
 	struct chunk *c = arena_chunk_of(s->base);
 	unsigned at = (unsigned)(((uintptr_t)s->base - (uintptr_t)c) >> g.unit_shift);
 
+	uint64_t now = os_now_ms();
 	lock_take(&alock);
-	arena_last_activity_ms = os_now_ms();
+	if (!arena_tl_tidying)
+		arena_last_activity_ms = now;
 	for (unsigned i = at; i < at + n; i++)
 		c->used[i / 64] &= ~(1ull << (i % 64));
 	c->nfree += n;
-	c->changed_ms = arena_last_activity_ms;
+	c->changed_ms = now;
 	c->released_all = 0;
 	chunk_unlist(c);
 	if (c->nfree == c->npages - c->hdr_pages) {
-		c->empty_since_ms = arena_last_activity_ms;
+		c->empty_since_ms = now;
 		list_insert(&empty, c, 2);
 		nempty++;
 		nempty_reserve += c->reserve;

@@ -20,9 +20,25 @@ static unsigned tick_ms(void)
 	return g.conf.release_ms / 4 > TICK_MS ? (unsigned)(g.conf.release_ms / 4) : TICK_MS;
 }
 
+/* How long the heap must be idle before free pages inside partly used
+ * chunks go back: TRIM_IDLE_MS, or a quarter of it once less than half of
+ * the small-object chunks' bytes are handed out (the program shrank: its
+ * huge pages are on average more than half free, so splitting them gives
+ * back more than it costs; issue 7's sawtooth, 90 % freed, is read at 1 s). */
+static uint64_t trim_wait_ms(void)
+{
+	uint64_t mapped, empty;
+	arena_usage(&mapped, &empty);
+	uint64_t used = mapped - empty;
+	if (used && front_live_bytes() < used / 2)
+		return g.conf.trim_idle_ms / 4;
+	return g.conf.trim_idle_ms;
+}
+
 static unsigned work(uint64_t now)
 {
 	unsigned wait = 0;
+	arena_tl_tidying = 1;
 	front_drop_spares();
 	int more = arena_tick(now) | large_tick(now);
 	if (more)
@@ -31,13 +47,19 @@ static unsigned work(uint64_t now)
 		uint64_t last = front_last_activity_ms > arena_last_activity_ms ?
 					front_last_activity_ms : arena_last_activity_ms;
 		uint64_t idle = now > last ? now - last : 0;
-		if (idle >= g.conf.trim_idle_ms) {
+		uint64_t need = trim_wait_ms();
+		if (idle >= need) {
 			front_trim();
 			arena_trim(0);
 		} else {
-			unsigned left = (unsigned)(g.conf.trim_idle_ms - idle) + 10;
+			/* Looks again after a quarter at most: the heap may
+			 * shrink meanwhile (the frees that kicked us were
+			 * still going on). */
+			uint64_t left = need - idle + 10, quarter = g.conf.trim_idle_ms / 4 + 10;
+			if (left > quarter)
+				left = quarter;
 			if (!wait || left < wait)
-				wait = left;
+				wait = (unsigned)left;
 		}
 	}
 	return wait;

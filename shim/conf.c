@@ -27,7 +27,7 @@ const struct conf_opt conf_opts[] = {
 	OPT("RELEASE_MS", CONF_UINT, release_ms, "500", 0, 3600000,
 	    "empty chunks beyond RETAIN go back to the kernel after this many ms"),
 	OPT("TRIM_IDLE_MS", CONF_UINT, trim_idle_ms, "3000", 0, 3600000,
-	    "free pages inside partly used chunks go back after the heap was idle this long (0: only on malloc_trim)"),
+	    "free pages inside partly used chunks go back after the heap was idle this long, a quarter of it when less than half is in use (0: only on malloc_trim)"),
 	OPT("CHUNK", CONF_SIZE, chunk, "0", 0, 64ull << 20,
 	    "chunk size, a power of two from 2M to 64M; 0 means the PMD (huge page) size"),
 	OPT("LARGE", CONF_SIZE, large, "1M", 256 * 1024, 64ull << 20,

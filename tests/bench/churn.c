@@ -99,6 +99,8 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "none")) {
 		printf(" pte_kb=%ld thp_kb=%ld hwm_kb=%ld\n", pte, thp,
 		       file_kb("/proc/self/status", "VmHWM:"));
+		if (getenv("CHURN_STATS"))
+			malloc_stats();
 		return 0;
 	}
 	size_t kept = 0;

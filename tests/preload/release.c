@@ -12,9 +12,17 @@
  *  - forked: the clustered case again in the child of a fork from a process
  *    whose allocator was already running (daemons do their work in a forked
  *    child: whatever gives memory back must work there too).
+ *  - idle (FRAGGUARD_TRIM_IDLE_MS=6000): 30 % freed at random, the heap
+ *    still mostly in use: no pass over partly used chunks before the full
+ *    6 s of idleness, one by 9 s; then freed down to 10 %: the heap shrank,
+ *    so the pass comes after a quarter of it (issue 7's sawtooth is read at
+ *    1 s), and RSS reaches the scattered goal within 3 s (the release
+ *    thread's own tidying, dropping spare spans, must not count as the
+ *    program's activity and put the pass off).
  * Only meaningful under the shim (glibc keeps such memory): skips otherwise.
- * Usage: release [clustered|scattered|glibc|forked] (no argument: all). */
+ * Usage: release [clustered|scattered|glibc|forked|idle] (no argument: all). */
 #include "check.h"
+#include "fragguard.h"
 #include <fcntl.h>
 #include <malloc.h>
 #include <string.h>
@@ -227,6 +235,81 @@ static int run_forked(void)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
 
+static uint64_t page_trims(void)
+{
+	static int (*stats)(struct fg_stats *, size_t);
+	struct fg_stats st;
+	if (!stats)
+		*(void **)&stats = dlsym(RTLD_DEFAULT, "fg_stats");
+	if (!stats || stats(&st, sizeof st) < 0)
+		FATAL("fg_stats not found");
+	return st.page_trims;
+}
+
+/* Watches page_trims for up to ms milliseconds; returns when it moved
+ * (the time in *at_ms) or after ms (*at_ms = -1). */
+static uint64_t watch_trims(long ms, uint64_t from, long *at_ms)
+{
+	uint64_t n = page_trims();
+	*at_ms = -1;
+	for (long t = 0; t < ms && n == from; t += 50) {
+		sleep_ms(50);
+		n = page_trims();
+		if (n != from)
+			*at_ms = t + 50;
+	}
+	return n;
+}
+
+/* Run with FRAGGUARD_TRIM_IDLE_MS=6000 (main sets it). */
+static int run_idle(long glibc_kb)
+{
+	setup();
+	long base = rss_kb();
+	grow(1);
+	size_t live = 0;
+	for (size_t i = 0; i < nobj; i++) {
+		if (rnd() % 10 < 3) {
+			free(obj[i]);
+			obj[i] = NULL;
+		} else {
+			live += len[i];
+		}
+	}
+	/* No output until the end: stdio's first write allocates its buffer,
+	 * and any allocation starts the idle time again. */
+	uint64_t t0 = page_trims();
+	long early, late, at;
+	uint64_t t1 = watch_trims(4500, t0, &early);
+	int early_trim = t1 != t0;
+	t1 = watch_trims(4500, t1, &late);
+	kept_bytes = 0;
+	for (size_t i = 0; i < nobj; i++) {
+		if (obj[i] && rnd() % 7) {
+			free(obj[i]);
+			obj[i] = NULL;
+		} else if (obj[i]) {
+			kept_bytes += len[i];
+		}
+	}
+	uint64_t t2 = watch_trims(3000, t1, &at);
+	long goal = base + glibc_kb * 11 / 10, r = rss_kb();
+	printf("idle: 30 %% freed (%zu KiB live): first page trim after %ld ms\n", live / 1024,
+	       early_trim ? early : 4500 + late);
+	CHECKF(!early_trim, "a pass over partly used chunks %ld ms into idleness, with the "
+	       "heap 70 %% in use (TRIM_IDLE_MS=6000)", early);
+	CHECKF(t1 != t0, "no pass over partly used chunks after 9 s of idleness "
+	       "(TRIM_IDLE_MS=6000)");
+	printf("idle: then freed down to %zu KiB: page trim after %ld ms, RSS %ld KiB "
+	       "(goal <= %ld)\n", kept_bytes / 1024, at, r, goal);
+	CHECKF(t2 != t1, "the heap shrank to %zu KiB of %zu and no pass over partly used "
+	       "chunks came within 3 s (a quarter of TRIM_IDLE_MS=6000 is 1.5 s)",
+	       kept_bytes / 1024, live / 1024);
+	CHECKF(r <= goal, "idle: RSS %ld KiB > %ld KiB after the shrunk heap's trim", r, goal);
+	CHECK(verify_kept());
+	return check_done("release idle");
+}
+
 /* Without the shim: the same workload, then malloc_trim(0); prints the RSS
  * above the baseline. */
 static int run_glibc(void)
@@ -281,6 +364,8 @@ int main(int argc, char **argv)
 		return run_glibc();
 	if (argc > 1 && !strcmp(argv[1], "forked"))
 		return run_forked();
+	if (argc > 1 && !strcmp(argv[1], "idle"))
+		return run_idle(argc > 2 ? atol(argv[2]) : 0);
 	if (!under_shim())
 		skip("not under the shim: glibc keeps freed memory until malloc_trim, "
 		     "this is the shim's property");
@@ -301,5 +386,14 @@ int main(int argc, char **argv)
 	waitpid(pid, &st, 0);
 	CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "scattered run failed");
 	CHECKF(child("forked", 1, NULL) == 0, "clustered run in a forked child failed");
+	setenv("FRAGGUARD_TRIM_IDLE_MS", "6000", 1);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execl("/proc/self/exe", "release", "idle", arg, (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+	CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "idle run failed");
 	return check_done("release");
 }
