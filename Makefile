@@ -32,7 +32,8 @@ endif
 # The pure core (no allocation, no libc state): compiled into the shim, the CLI
 # and the unit tests alike. Add a file here when the CLI or a unit test needs it.
 CORE_SRC  := $(sort $(wildcard shim/kmem*.c shim/policy.c shim/conf.c shim/fmt.c \
-                                shim/sizeclass.c shim/oomlog*.c shim/geometry.c))
+                                shim/sizeclass.c shim/oomlog*.c shim/geometry.c \
+                                shim/bitrun.c))
 SHIM_SRC  := $(sort $(wildcard shim/*.c))
 TOOL_SRC  := $(sort $(wildcard tools/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "arena.h"
+#include "bitrun.h"
 #include "lock.h"
 #include "callsite.h"
 #include "feature.h"
@@ -220,18 +221,7 @@ static int bit(const uint64_t *w, unsigned i) { return (int)((w[i / 64] >> (i % 
 /* First run of n free pages in c, or -1. */
 static int find_run(const struct chunk *c, unsigned n)
 {
-	unsigned run = 0;
-	for (unsigned i = c->hdr_pages; i < c->npages; i++) {
-		if (!(i % 64) && c->used[i / 64] == ~0ull) {
-			i += 63;
-			run = 0;
-			continue;
-		}
-		run = bit(c->used, i) ? 0 : run + 1;
-		if (run == n)
-			return (int)(i + 1 - n);
-	}
-	return -1;
+	return bitrun_find(c->used, c->hdr_pages, c->npages, n);
 }
 
 static uint64_t surplus_chunks(void)
