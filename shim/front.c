@@ -196,12 +196,17 @@ static int spans_put(struct bin *b, unsigned c, void **ptrs, unsigned k)
 		if (idx / 64 < s->scan)
 			s->scan = (uint32_t)(idx / 64);
 		s->nfree++;
-		if (s == b->cur)
+		/* A span of one object (sizes above 64 KiB) is not kept empty, as
+		 * the current span or the spare: its pages serve any class
+		 * sooner than the next object of its own. */
+		if (s == b->cur && s->nobj > 1)
 			continue;
 		if (s->nfree == s->nobj) {
+			if (s == b->cur)
+				b->cur = NULL;
 			if (s->listed)
 				nonfull_del(b, s);
-			if (!b->spare) {
+			if (!b->spare && s->nobj > 1) {
 				b->spare = s;
 			} else {
 				arena_span_free(s, s->npages);
