@@ -204,9 +204,10 @@ check-deps:
 
 # Side by side with glibc and the peer allocators (tests/bench/bench.py):
 # build/bench/results.json and results.md. Benchmarks, not timed tests.
-# BENCHFLAGS passes options, e.g. BENCHFLAGS='--only churn --reps 3'.
+# BENCHFLAGS passes options, e.g. BENCHFLAGS='--only churn --reps 3'. Missing
+# Debian peers are installed when run as root (a note and a skip otherwise).
 bench: all $(BENCH_BIN)
-	@python3 tests/bench/bench.py $(BENCHFLAGS)
+	@python3 tests/bench/bench.py --install-peers $(BENCHFLAGS)
 
 bench-quick: all $(BENCH_BIN)
 	@python3 tests/bench/bench.py --quick $(BENCHFLAGS)

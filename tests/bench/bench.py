@@ -174,7 +174,13 @@ def install_peers(missing):
         note("--install-peers needs root and apt-get; not installing " + " ".join(pkgs))
         return
     note("installing " + " ".join(pkgs))
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends"] + pkgs)
+    cmd = ["apt-get", "install", "-y", "-qq", "--no-install-recommends"] + pkgs
+    if subprocess.run(cmd).returncode != 0:
+        # A fresh machine's package lists may be empty or stale.
+        note("apt-get install failed; apt-get update, then once more")
+        subprocess.run(["apt-get", "update", "-qq"])
+        if subprocess.run(cmd).returncode != 0:
+            note("could not install " + " ".join(pkgs) + ": those peers are skipped")
 
 
 def resolve_allocators(want, do_install, so):
