@@ -31,7 +31,7 @@ static uint64_t trim_wait_ms(void)
 	arena_usage(&mapped, &empty);
 	uint64_t used = mapped - empty;
 	if (used && front_live_bytes() < used / 2)
-		return g.conf.trim_idle_ms / 4;
+		return g.conf.trim_idle_ms >= 4 ? g.conf.trim_idle_ms / 4 : 1;
 	return g.conf.trim_idle_ms;
 }
 

@@ -19,6 +19,8 @@
 #include "os.h"
 
 #define XFER_MAX 4
+#define ONE_HOT 8
+#define LIST_STAMP 8
 
 struct bin {
 	struct lock lock;
@@ -33,6 +35,8 @@ struct bin {
 	uint64_t live; /* bytes handed out (to programs or caches) */
 	uint64_t nspans;
 	uint64_t nout, nback; /* objects ever taken from / given back to the bin (report) */
+	uint32_t takes;       /* objects ever taken, up to ONE_HOT (see spans_put) */
+	uint32_t lists;       /* cached lists parked or taken whole */
 } __attribute__((aligned(64)));
 
 static struct bin bins[SC_NCLASS];
@@ -53,6 +57,15 @@ static struct lock grow_lock = LOCK_INIT;
 static unsigned tc_count; /* threads with a cache set up and not exited */
 
 #define TRIM_DIRTY_MIN (1u << 20)
+
+/* The program allocated or freed through a bin: the heap is not idle
+ * (bg.c's trim waits for idleness). Lists parked or taken whole count
+ * too, every LIST_STAMP-th of a bin (the clock costs more than the
+ * exchange): a producer/consumer pair may run on those alone. */
+static void note_activity(void)
+{
+	__atomic_store_n(&front_last_activity_ms, os_now_ms(), __ATOMIC_RELAXED);
+}
 
 static void nonfull_add(struct bin *b, struct span *s)
 {
@@ -166,8 +179,10 @@ static unsigned bin_take(unsigned c, void **out, unsigned want)
 	}
 	b->live += (uint64_t)got * si->size;
 	b->nout += got;
+	if (b->takes < ONE_HOT)
+		b->takes += got;
 	lock_give(&b->lock);
-	__atomic_store_n(&front_last_activity_ms, os_now_ms(), __ATOMIC_RELAXED);
+	note_activity();
 	return got;
 }
 
@@ -196,10 +211,15 @@ static int spans_put(struct bin *b, unsigned c, void **ptrs, unsigned k)
 		if (idx / 64 < s->scan)
 			s->scan = (uint32_t)(idx / 64);
 		s->nfree++;
-		/* A span of one object (sizes above 64 KiB) is not kept empty, as
-		 * the current span or the spare: its pages serve any class
-		 * sooner than the next object of its own. */
-		if (s == b->cur && s->nobj > 1)
+		/* A span of one object (classes of 9 KiB and up, whose spans
+		 * hold one object, and the first spans of some) is not kept
+		 * empty as the spare, nor as the current span until the class
+		 * has handed out ONE_HOT objects: a size a program uses a few
+		 * times (Python's imports) must not pin its span, its pages
+		 * serve any class; a size used in a loop (free(malloc(n)))
+		 * keeps it, and with it a chunk that would otherwise empty
+		 * and be unmapped at each free under RETAIN=0 RELEASE_MS=0. */
+		if (s == b->cur && (s->nobj > 1 || b->takes >= ONE_HOT))
 			continue;
 		if (s->nfree == s->nobj) {
 			if (s == b->cur)
@@ -231,7 +251,7 @@ static void bin_put(unsigned c, void **ptrs, unsigned k)
 	b->live -= (uint64_t)k * si->size;
 	b->nback += k;
 	lock_give(&b->lock);
-	__atomic_store_n(&front_last_activity_ms, os_now_ms(), __ATOMIC_RELAXED);
+	note_activity();
 	uint64_t d = __atomic_add_fetch(&front_dirty_bytes, (uint64_t)k * si->size, __ATOMIC_RELAXED);
 	if (kick || (d >= TRIM_DIRTY_MIN && d - (uint64_t)k * si->size < TRIM_DIRTY_MIN))
 		bg_kick();
@@ -263,7 +283,10 @@ static void bin_give(unsigned c, void *list, unsigned k)
 		__atomic_store_n(&b->nxfer, b->nxfer + 1, __ATOMIC_RELAXED);
 		b->live -= (uint64_t)k * sc_info[c].size;
 		b->nback += k;
+		uint32_t n = ++b->lists;
 		lock_give(&b->lock);
+		if (!(n % LIST_STAMP))
+			note_activity();
 		return;
 	}
 	lock_give(&b->lock);
@@ -299,6 +322,8 @@ static void *bin_take_list(unsigned c, unsigned *k)
 		__atomic_store_n(&b->nxfer, last, __ATOMIC_RELAXED);
 		b->live += (uint64_t)*k * sc_info[c].size;
 		b->nout += *k;
+		if (!(++b->lists % LIST_STAMP))
+			note_activity();
 	}
 	lock_give(&b->lock);
 	return list;
