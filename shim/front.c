@@ -212,10 +212,10 @@ static int spans_put(struct bin *b, unsigned c, void **ptrs, unsigned k)
 			s->scan = (uint32_t)(idx / 64);
 		s->nfree++;
 		/* A span of one object (classes of 9 KiB and up, whose spans
-		 * hold one object, and the first spans of some) is not kept
-		 * empty as the spare, nor as the current span until the class
-		 * has handed out ONE_HOT objects: a size a program uses a few
-		 * times (Python's imports) must not pin its span, its pages
+		 * hold one object, and the first spans of some) is kept empty,
+		 * as the current span or the spare, only once its class has
+		 * handed out ONE_HOT objects: a size a program uses a few
+		 * times (Python's imports) must not pin its span, whose pages
 		 * serve any class; a size used in a loop (free(malloc(n)))
 		 * keeps it, and with it a chunk that would otherwise empty
 		 * and be unmapped at each free under RETAIN=0 RELEASE_MS=0. */
@@ -226,7 +226,7 @@ static int spans_put(struct bin *b, unsigned c, void **ptrs, unsigned k)
 				b->cur = NULL;
 			if (s->listed)
 				nonfull_del(b, s);
-			if (!b->spare && s->nobj > 1) {
+			if (!b->spare && (s->nobj > 1 || b->takes >= ONE_HOT)) {
 				b->spare = s;
 			} else {
 				arena_span_free(s, s->npages);
