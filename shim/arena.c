@@ -382,10 +382,6 @@ static uint64_t chunk_drop_free(struct chunk *c)
 	return dropped;
 }
 
-/* ms from t to now; 0 when t is later (the release thread samples now
- * before its own tidying stamps chunks). */
-static uint64_t since(uint64_t now, uint64_t t) { return now > t ? now - t : 0; }
-
 static int mostly_free(const struct chunk *c) { return c->nfree * 4 >= c->npages * 3; }
 
 int arena_tick(uint64_t now)
@@ -396,7 +392,7 @@ int arena_tick(uint64_t now)
 	while (surplus_chunks()) {
 		struct chunk *v = NULL;
 		for (struct chunk *it = empty; it; it = it->next)
-			if (!it->reserve && since(now, it->empty_since_ms) >= g.conf.release_ms)
+			if (!it->reserve && os_ms_since(now, it->empty_since_ms) >= g.conf.release_ms)
 				v = it;
 		if (!v)
 			break;
@@ -407,7 +403,7 @@ int arena_tick(uint64_t now)
 	for (struct chunk *c = avail; c; c = c->next) {
 		if (!mostly_free(c) || c->released_all)
 			continue;
-		if (since(now, c->changed_ms) >= g.conf.release_ms) {
+		if (os_ms_since(now, c->changed_ms) >= g.conf.release_ms) {
 			dropped += chunk_drop_free(c);
 			c->released_all = 1;
 		} else {

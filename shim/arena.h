@@ -113,9 +113,9 @@ void arena_reset_locks(void);
 
 /* Time of the last slow-path event (span or chunk traffic), for idle trims. */
 extern uint64_t arena_last_activity_ms;
-/* Set by the release thread while it tidies up (drops spare spans, drains
- * parked lists, trims): its own span traffic is not the program's activity
- * and must not put the idle trim off. */
+/* Set on the release thread for its life: its own span traffic (dropping
+ * spare spans, draining parked lists, trimming) is not the program's
+ * activity and must not put the idle trim off. */
 extern __thread int arena_tl_tidying __attribute__((tls_model("initial-exec")));
 
 #endif

@@ -20,25 +20,22 @@ static unsigned tick_ms(void)
 	return g.conf.release_ms / 4 > TICK_MS ? (unsigned)(g.conf.release_ms / 4) : TICK_MS;
 }
 
-/* How long the heap must be idle before free pages inside partly used
- * chunks go back: TRIM_IDLE_MS, or a quarter of it once less than half of
- * the small-object chunks' bytes are handed out (the program shrank: its
- * huge pages are on average more than half free, so splitting them gives
- * back more than it costs; issue 7's sawtooth, 90 % freed, is read at 1 s). */
-static uint64_t trim_wait_ms(void)
+/* Less than half of the small-object chunks' bytes are handed out: the
+ * program shrank, its huge pages are on average more than half free, so
+ * splitting them gives back more than it costs. Its free pages then go
+ * back after a quarter of TRIM_IDLE_MS (issue 7's sawtooth, 90 % freed,
+ * is read at 1 s). */
+static int heap_shrunk(void)
 {
 	uint64_t mapped, empty;
 	arena_usage(&mapped, &empty);
 	uint64_t used = mapped - empty;
-	if (used && front_live_bytes() < used / 2)
-		return g.conf.trim_idle_ms >= 4 ? g.conf.trim_idle_ms / 4 : 1;
-	return g.conf.trim_idle_ms;
+	return used && front_live_bytes() < used / 2;
 }
 
 static unsigned work(uint64_t now)
 {
 	unsigned wait = 0;
-	arena_tl_tidying = 1;
 	front_drop_spares();
 	int more = arena_tick(now) | large_tick(now);
 	if (more)
@@ -46,8 +43,9 @@ static unsigned work(uint64_t now)
 	if (g.conf.trim_idle_ms && __atomic_load_n(&front_dirty_bytes, __ATOMIC_RELAXED) >= (1u << 20)) {
 		uint64_t last = front_last_activity_ms > arena_last_activity_ms ?
 					front_last_activity_ms : arena_last_activity_ms;
-		uint64_t idle = now > last ? now - last : 0;
-		uint64_t need = trim_wait_ms();
+		uint64_t idle = os_ms_since(now, last);
+		uint64_t quarter = g.conf.trim_idle_ms >= 4 ? g.conf.trim_idle_ms / 4 : 1;
+		uint64_t need = heap_shrunk() ? quarter : g.conf.trim_idle_ms;
 		if (idle >= need) {
 			front_trim();
 			arena_trim(0);
@@ -55,9 +53,8 @@ static unsigned work(uint64_t now)
 			/* Looks again after a quarter at most: the heap may
 			 * shrink meanwhile (the frees that kicked us were
 			 * still going on). */
-			uint64_t left = need - idle + 10, quarter = g.conf.trim_idle_ms / 4 + 10;
-			if (left > quarter)
-				left = quarter;
+			uint64_t left = need - idle;
+			left = (left < quarter ? left : quarter) + 10;
 			if (!wait || left < wait)
 				wait = (unsigned)left;
 		}
@@ -67,6 +64,7 @@ static unsigned work(uint64_t now)
 
 static void bg_main(struct worker *w)
 {
+	arena_tl_tidying = 1; /* this thread's span traffic is not the program's */
 	for (;;) {
 		unsigned wait = work(os_now_ms());
 		int s = __atomic_load_n(&seq, __ATOMIC_ACQUIRE);

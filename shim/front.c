@@ -67,6 +67,19 @@ static void note_activity(void)
 	__atomic_store_n(&front_last_activity_ms, os_now_ms(), __ATOMIC_RELAXED);
 }
 
+/* Whether an emptied span s of bin b is kept (as the current span or the
+ * spare) rather than given back to its chunk at once. A span of one
+ * object (classes of 9 KiB and up, whose spans hold one object, and the
+ * first spans of some) is kept only once its class has handed out ONE_HOT
+ * objects: a size a program uses a few times (Python's imports) must not
+ * pin its span, whose pages serve any class; a size used in a loop
+ * (free(malloc(n))) keeps it, and with it a chunk that would otherwise
+ * empty and be unmapped at each free under RETAIN=0 RELEASE_MS=0. */
+static int keep_empty(const struct bin *b, const struct span *s)
+{
+	return s->nobj > 1 || b->takes >= ONE_HOT;
+}
+
 static void nonfull_add(struct bin *b, struct span *s)
 {
 	s->prev = NULL;
@@ -211,22 +224,14 @@ static int spans_put(struct bin *b, unsigned c, void **ptrs, unsigned k)
 		if (idx / 64 < s->scan)
 			s->scan = (uint32_t)(idx / 64);
 		s->nfree++;
-		/* A span of one object (classes of 9 KiB and up, whose spans
-		 * hold one object, and the first spans of some) is kept empty,
-		 * as the current span or the spare, only once its class has
-		 * handed out ONE_HOT objects: a size a program uses a few
-		 * times (Python's imports) must not pin its span, whose pages
-		 * serve any class; a size used in a loop (free(malloc(n)))
-		 * keeps it, and with it a chunk that would otherwise empty
-		 * and be unmapped at each free under RETAIN=0 RELEASE_MS=0. */
-		if (s == b->cur && (s->nobj > 1 || b->takes >= ONE_HOT))
+		if (s == b->cur && keep_empty(b, s))
 			continue;
 		if (s->nfree == s->nobj) {
 			if (s == b->cur)
 				b->cur = NULL;
 			if (s->listed)
 				nonfull_del(b, s);
-			if (!b->spare && (s->nobj > 1 || b->takes >= ONE_HOT)) {
+			if (!b->spare && keep_empty(b, s)) {
 				b->spare = s;
 			} else {
 				arena_span_free(s, s->npages);
@@ -305,6 +310,7 @@ static void *bin_take_list(unsigned c, unsigned *k)
 {
 	struct bin *b = &bins[c];
 	void *list = NULL;
+	uint32_t n = 1;
 	if (!__atomic_load_n(&b->nxfer, __ATOMIC_RELAXED))
 		return NULL;
 	lock_take(&b->lock);
@@ -322,10 +328,11 @@ static void *bin_take_list(unsigned c, unsigned *k)
 		__atomic_store_n(&b->nxfer, last, __ATOMIC_RELAXED);
 		b->live += (uint64_t)*k * sc_info[c].size;
 		b->nout += *k;
-		if (!(++b->lists % LIST_STAMP))
-			note_activity();
+		n = ++b->lists;
 	}
 	lock_give(&b->lock);
+	if (!(n % LIST_STAMP))
+		note_activity();
 	return list;
 }
 

@@ -32,6 +32,8 @@ int os_gettid(void);
 /* Monotonic milliseconds and nanoseconds (vDSO-backed clock_gettime, which
  * neither allocates nor changes errno on these clocks). */
 uint64_t os_now_ms(void);
+/* ms from t to now; 0 when t is later (a stamp taken after now was read). */
+static inline uint64_t os_ms_since(uint64_t now, uint64_t t) { return now > t ? now - t : 0; }
 uint64_t os_now_ns(void);
 void os_sleep_ms(unsigned ms);
 /* Futex wait on *addr == val for at most ms (0: forever); wake up to n waiters. */

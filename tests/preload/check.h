@@ -154,15 +154,21 @@ static inline int check_rerun(char **argv, const char *const env[])
 	return st;
 }
 
-/* check_rerun() with FRAGGUARD_REPORT naming a file of its own (removed
- * afterwards) and one more setting; returns the status for main to return. */
-static inline int check_rerun_reporting(char **argv, const char *name, const char *setting)
+/* For a test of the shim's reports: skips when the shim is not loaded; in
+ * the first run, runs the program again (check_rerun) with FRAGGUARD_REPORT
+ * naming a file of its own (removed afterwards) and one more setting, and
+ * exits with the child's status; in that child, returns. */
+static inline void check_child_reporting(char **argv, const char *name, const char *setting)
 {
+	if (!under_shim())
+		skip("not under the shim");
+	if (getenv("FG_CHILD"))
+		return;
 	char env[160];
 	snprintf(env, sizeof env, "FRAGGUARD_REPORT=/tmp/fg-%s.%d.json", name, (int)getpid());
 	int st = check_rerun(argv, (const char *const[]){ env, setting, NULL });
 	unlink(env + sizeof "FRAGGUARD_REPORT=" - 1);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
 }
 
 #endif

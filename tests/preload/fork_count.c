@@ -48,10 +48,7 @@ static int wait_threads(int want)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	if (!under_shim())
-		skip("not under the shim");
-	if (!getenv("FG_CHILD"))
-		return check_rerun_reporting(argv, "fork-count", "FRAGGUARD_REPORT_INTERVAL=1");
+	check_child_reporting(argv, "fork-count", "FRAGGUARD_REPORT_INTERVAL=1");
 	CHECKF(wait_threads(3), "the shim's two threads did not start (%d threads)", nthreads());
 	for (int round = 0; round < 3; round++) {
 		int p[2];

@@ -37,10 +37,7 @@ __attribute__((noinline)) static void deep(int depth, int round)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	if (!under_shim())
-		skip("not under the shim");
-	if (!getenv("FG_CHILD"))
-		return check_rerun_reporting(argv, "unwind-fds", "FRAGGUARD_SAMPLE_BYTES=4K");
+	check_child_reporting(argv, "unwind-fds", "FRAGGUARD_SAMPLE_BYTES=4K");
 	for (int fd = 3; fd < 1024; fd++) /* the daemon's close loop */
 		close(fd);
 	int p[NPIPE][2];
