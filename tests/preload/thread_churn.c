@@ -53,12 +53,18 @@ static void *life(void *arg)
 	uint64_t s = 0x9E3779B97F4A7C15ull * ((uintptr_t)arg + 1);
 	void *mine[PER];
 	size_t n[PER];
+	/* Every thread allocates the same six big blocks, in an order of its own:
+	 * with sizes drawn at random, how much four threads held at once varied
+	 * by megabytes from one batch to the next and the peak measured below
+	 * with it. */
+	static const size_t big[6] = { 300000, 4000, 150000, 65536, 230001, 100000 };
+	int rot = (int)((uintptr_t)arg % 6);
 
 	for (int i = 0; i < PER; i++) {
 		s ^= s << 13;
 		s ^= s >> 7;
 		s ^= s << 17;
-		n[i] = i % 50 == 0 ? (s >> 4) % 300000 + 1 : (s >> 4) % 2048 + 1;
+		n[i] = i % 50 == 0 ? big[(i / 50 + rot) % 6] : (s >> 4) % 2048 + 1;
 		mine[i] = malloc(n[i]);
 		if (!mine[i]) {
 			bad = 1;
@@ -130,7 +136,13 @@ int main(int argc, char **argv)
 	       "%ld KiB, rss %ld KiB, peak %ld KiB\n", sz200, rss200, hwm200, total, sz, rss,
 	       hwm);
 	CHECK(!bad);
-	CHECKF(hwm - hwm200 < 6 * 1024, "peak RSS grew by %ld KiB between 200 and %d threads",
+	/* The peak depends on where the four live threads' blocks land among the
+	 * chunks: 0 to +4 MiB here on an idle machine, +6 MiB once in CI on a
+	 * loaded one; it does not grow further with more threads (10 000: +2 MiB
+	 * in 3 runs). Not giving a dead thread's cache back costs ~420 KiB a
+	 * thread in this workload (744 MiB by 2000), so 12 MiB still catches any
+	 * per-thread loss above ~7 KiB. */
+	CHECKF(hwm - hwm200 < 12 * 1024, "peak RSS grew by %ld KiB between 200 and %d threads",
 	       hwm - hwm200, total);
 	CHECKF(sz - sz200 < 64 * 1024,
 	       "mapped size grew by %ld KiB between 200 and %d threads", sz - sz200, total);
