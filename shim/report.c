@@ -35,7 +35,7 @@ static int warned;
 static int thr_seq;     /* futex word: kicks */
 static int sig_pending;
 static int want_thread; /* interval or signal configured */
-static uint64_t last_interval_ms; /* the last interval report, or the start */
+static uint64_t last_interval_ms; /* when the last interval report was due, or the start */
 
 static char out[FG_REPORT_MAX_BYTES];
 static char exe[512], prog[80], tmpname[600];
@@ -605,9 +605,16 @@ static uint64_t interval_due(void)
 	return every ? __atomic_load_n(&last_interval_ms, __ATOMIC_RELAXED) + every : 0;
 }
 
+/* The next one is due an interval after this one was due, not after it was
+ * written: a report thread woken late, or restarted after a fork, keeps the
+ * cadence instead of drifting by each delay; one that fell a whole interval
+ * behind starts again from now (no burst of reports to catch up). */
 static void write_interval(uint64_t now)
 {
-	__atomic_store_n(&last_interval_ms, now, __ATOMIC_RELAXED);
+	uint64_t due = interval_due();
+	if (!due || now - due >= g.conf.report_interval * 1000)
+		due = now;
+	__atomic_store_n(&last_interval_ms, due, __ATOMIC_RELAXED);
 	report_write("interval");
 }
 

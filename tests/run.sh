@@ -18,7 +18,10 @@ run_one() { # name, command...
   case "$name" in *"$pat"*) ;; *) return ;; esac
   out="$log/$(echo "$name" | tr '/' '_').log"
   t0=$(date +%s.%N)
-  timeout -k 10 "$TMO" "$@" >"$out" 2>&1
+  # A whole suite again (cross: under qemu-user; musl) or a machine booted
+  # under TCG (vm): three times the limit, for a loaded machine.
+  case "$name" in cross/*|vm/*) tmo=$((TMO * 3)) ;; *) tmo=$TMO ;; esac
+  timeout -k 10 "$tmo" "$@" >"$out" 2>&1
   rc=$?
   dt=$(echo "$t0 $(date +%s.%N)" | awk '{printf "%.1f", $2-$1}')
   if [ $rc -eq 0 ]; then

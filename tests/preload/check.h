@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -169,6 +170,40 @@ static inline void check_child_reporting(char **argv, const char *name, const ch
 	int st = check_rerun(argv, (const char *const[]){ env, setting, NULL });
 	unlink(env + sizeof "FRAGGUARD_REPORT=" - 1);
 	exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+}
+
+/* This process's mapped size and RSS in KiB (/proc/self/statm; 0 when
+ * unreadable). */
+static inline void self_statm(long *size_kb, long *rss_kb)
+{
+	long sz = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f) {
+		if (fscanf(f, "%ld %ld", &sz, &rss) != 2)
+			sz = rss = 0;
+		fclose(f);
+	}
+	long pk = sysconf(_SC_PAGESIZE) / 1024;
+	*size_kb = sz * pk;
+	*rss_kb = rss * pk;
+}
+
+/* A "Name:   N kB" line of /proc/self/status in KiB, e.g. "VmHWM" (peak
+ * RSS: unlike RSS it does not dip when the release thread has just given
+ * pages back, so growth measured between two samples of it does not depend
+ * on when each was taken); 0 when absent. */
+static inline long self_status_kb(const char *field)
+{
+	char line[128];
+	long v = 0;
+	size_t n = strlen(field);
+	FILE *f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, field, n) && line[n] == ':')
+			v = atol(line + n + 1);
+	if (f)
+		fclose(f);
+	return v;
 }
 
 #endif

@@ -11,20 +11,6 @@ enum { NT = 64 };
 
 static pthread_barrier_t in, out;
 
-static void statm(long *size_kb, long *rss_kb)
-{
-	long sz = 0, rss = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-	if (f) {
-		if (fscanf(f, "%ld %ld", &sz, &rss) != 2)
-			sz = rss = 0;
-		fclose(f);
-	}
-	long pk = sysconf(_SC_PAGESIZE) / 1024;
-	*size_kb = sz * pk;
-	*rss_kb = rss * pk;
-}
-
 static void *holder(void *arg)
 {
 	void *p[8];
@@ -50,12 +36,12 @@ int main(void)
 	free(opaque(malloc(100)));
 	pthread_barrier_init(&in, NULL, NT + 1);
 	pthread_barrier_init(&out, NULL, NT + 1);
-	statm(&sz0, &rss0);
+	self_statm(&sz0, &rss0);
 	for (int i = 0; i < NT; i++)
 		if (pthread_create(&t[i], NULL, holder, (void *)(intptr_t)i))
 			FATAL("pthread_create");
 	pthread_barrier_wait(&in);
-	statm(&sz1, &rss1);
+	self_statm(&sz1, &rss1);
 	pthread_barrier_wait(&out);
 	for (int i = 0; i < NT; i++)
 		pthread_join(t[i], NULL);

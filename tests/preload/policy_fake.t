@@ -104,7 +104,8 @@ else
   echo "3 frag: skipped (transparent huge pages are 'never' here)"
 fi
 
-# 4. wait-only policy: bounded per event
+# 4. wait-only policy: bounded per event (wall time: the waits plus 5 s of
+#    start-up and work, for a loaded machine)
 tree wait arm_3.10_cma_seed000
 t0=$(date +%s%N)
 run "$tmp/4" FRAGGUARD_PROC_ROOT="$tmp/wait" FRAGGUARD_ON_RISK=wait FRAGGUARD_MAX_WAIT_MS=200 \
@@ -116,7 +117,7 @@ ev=$(val "$tmp/4" risk_events); w=$(val "$tmp/4" wait_ms)
 [ "$w" -le $((ev * 200)) ] || fail "wait: waited $w ms over $ev events (bound 200 each)"
 [ "$w" -ge 200 ] || fail "wait: waited only $w ms"
 ms=$(( (t1 - t0) / 1000000 ))
-[ $ms -le $((ev * 200 + 2000)) ] || fail "wait: took $ms ms for $ev events"
+[ $ms -le $((ev * 200 + 5000)) ] || fail "wait: took $ms ms for $ev events"
 [ "$(val "$tmp/4" risk_accepted)" = "$ev" ] || fail "wait: risk not accepted after waiting"
 echo "4 wait: $ev events, waited $w ms in total (bound 200 each), $ms ms wall"
 

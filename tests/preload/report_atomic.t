@@ -12,8 +12,11 @@ trap 'kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 FRAGGUARD_REPORT="$tmp/r.json" FRAGGUARD_REPORT_SIGNAL=USR2 FRAGGUARD_SAMPLE_BYTES=16K \
   LD_PRELOAD="$so" "$prog" loop 4 rewrite &
 pid=$!
-# USR2's default action kills: start once the shim's handler is in place.
-( sleep 0.5; while kill -USR2 $pid 2>/dev/null; do sleep 0.05; done ) &
+# USR2's default action kills: start once the shim's handler is in place
+# (the program writes the report from main, after the shim's constructor
+# installed it; at most 5 s).
+( i=0; while [ ! -e "$tmp/r.json" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+  while kill -USR2 $pid 2>/dev/null; do sleep 0.05; done ) &
 python3 - "$tmp/r.json" <<'PY'
 import json, sys, time, os
 path = sys.argv[1]

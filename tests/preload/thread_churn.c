@@ -18,36 +18,6 @@ static struct {
 static int ngrave;
 static volatile int bad;
 
-static void statm(long *size_kb, long *rss_kb)
-{
-	long sz = 0, rss = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-	if (f) {
-		if (fscanf(f, "%ld %ld", &sz, &rss) != 2)
-			sz = rss = 0;
-		fclose(f);
-	}
-	long pk = sysconf(_SC_PAGESIZE) / 1024;
-	*size_kb = sz * pk;
-	*rss_kb = rss * pk;
-}
-
-/* Peak RSS so far (VmHWM) in KiB: unlike RSS it does not dip when the
- * release thread has just given pages back, which made a growth measured
- * between two RSS samples depend on when each was taken. */
-static long hwm_kb(void)
-{
-	char line[128];
-	long v = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-	while (f && fgets(line, sizeof line, f))
-		if (!strncmp(line, "VmHWM:", 6))
-			v = atol(line + 6);
-	if (f)
-		fclose(f);
-	return v;
-}
-
 static void *life(void *arg)
 {
 	uint64_t s = 0x9E3779B97F4A7C15ull * ((uintptr_t)arg + 1);
@@ -126,12 +96,12 @@ int main(int argc, char **argv)
 		for (int i = 0; i < ALIVE; i++)
 			pthread_join(t[i], NULL);
 		if (k + ALIVE == 200) {
-			statm(&sz200, &rss200);
-			hwm200 = hwm_kb();
+			self_statm(&sz200, &rss200);
+			hwm200 = self_status_kb("VmHWM");
 		}
 	}
-	statm(&sz, &rss);
-	long hwm = hwm_kb();
+	self_statm(&sz, &rss);
+	long hwm = self_status_kb("VmHWM");
 	printf("after 200 threads: size %ld KiB, rss %ld KiB, peak %ld KiB; after %d: size "
 	       "%ld KiB, rss %ld KiB, peak %ld KiB\n", sz200, rss200, hwm200, total, sz, rss,
 	       hwm);

@@ -38,9 +38,10 @@ grep -q "fragguard: no profile 'nosuch'" "$tmp/err" || { bad "--profile nosuch m
 [ $rc -eq 143 ] || bad "killed by SIGTERM gave $rc"
 grep -q "fragguard: 'sh' was killed by signal 15 (Terminated)" "$tmp/err" || { bad "signal message"; cat "$tmp/err"; }
 # SIGTERM sent to fragguard reaches the command (which reports it).
-"$cli" run -q -- sh -c 'trap "echo got-term; exit 7" TERM; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; exit 9' >"$tmp/out" 2>&1 &
+# The signal goes once the trap is set (the command creates a file then).
+"$cli" run -q -- sh -c 'trap "echo got-term; exit 7" TERM; : >"$1"; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; exit 9' sh "$tmp/ready" >"$tmp/out" 2>&1 &
 pid=$!
-sleep 1
+i=0; while [ ! -e "$tmp/ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
 kill -TERM $pid
 wait $pid; rc=$?
 [ $rc -eq 7 ] || bad "SIGTERM forwarding: exit $rc (want 7 from the trap)"
