@@ -33,6 +33,7 @@ struct lblock {
 	char *lo;   /* [lo, p) is part of the same VMA: blocks split off the
 	               front of this one (live, or cached and joined) */
 	uint64_t t; /* when it was freed */
+	size_t res; /* [p, p+res) was resident when it was freed (live_note) */
 };
 
 /* Blocks taken from the cache or thrown out of it, to unmap once llock is
@@ -51,7 +52,70 @@ static size_t cache_bytes;
 static size_t peak_cur, peak_prev;
 static uint64_t peak_t;
 
+/* Live blocks known resident from their start: res bytes were pre-faulted
+ * or found resident when each was handed out. Freed, a block carries that
+ * into the cache, and handing it out again for at most res bytes needs no
+ * residency check (mincore over every page) and no new huge-page advice
+ * (madvise, which splits and joins its VMA): the two took half the time of
+ * a program cycling through resident large buffers (docs/bench.md). The
+ * price: pages the kernel swapped out in between, or the program dropped
+ * (MADV_DONTNEED) before freeing, fault on first touch instead of being
+ * pre-faulted. Best effort: a block not found here (more than LLIVE live,
+ * PREFAULT=0) is checked page by page. Under llock. */
+#define LLIVE 64
+static struct {
+	char *p;
+	size_t res;
+} live[LLIVE];
+
 static size_t round_to(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
+
+/* Records that the live block at p is resident for its first res bytes (0:
+ * nothing known; the entry goes). Under llock. */
+static void live_note(char *p, size_t res)
+{
+	int e = -1;
+	for (int i = 0; i < LLIVE; i++) {
+		if (live[i].p == p) {
+			live[i].p = res ? p : NULL;
+			live[i].res = res;
+			return;
+		}
+		if (e < 0 && !live[i].p)
+			e = i;
+	}
+	if (e >= 0 && res) {
+		live[e].p = p;
+		live[e].res = res;
+	}
+}
+
+/* The resident start of the live block at p (0: unknown); the entry goes
+ * when forget is set. Under llock. */
+static size_t live_res(const char *p, int forget)
+{
+	for (int i = 0; i < LLIVE; i++)
+		if (live[i].p == p) {
+			size_t r = live[i].res;
+			if (forget)
+				live[i].p = NULL;
+			return r;
+		}
+	return 0;
+}
+
+static void live_set(char *p, size_t res)
+{
+	lock_take(&llock);
+	live_note(p, res);
+	lock_give(&llock);
+}
+
+/* The resident start once [0, fault) was pre-faulted, res known before. */
+static size_t res_after(size_t res, size_t fault)
+{
+	return !g.conf.prefault ? 0 : res > fault ? res : fault;
+}
 
 static size_t mapping_len(const void *p)
 {
@@ -164,6 +228,8 @@ static int joinable(const struct lblock *l, const struct lblock *r)
 static int cache_join(int x, int y)
 {
 	struct lblock *a = &cache[x], *b = &cache[y];
+	const struct lblock *l = a->p < b->p ? a : b, *r = l == a ? b : a;
+	a->res = l->res == l->len ? l->len + r->res : l->res;
 	if (b->p < a->p)
 		a->p = b->p;
 	a->len += b->len;
@@ -180,7 +246,8 @@ static int cache_join(int x, int y)
  * (a split block comes back whole); then throws the oldest blocks out while
  * the cache is over its limit or count (the block itself when it alone is
  * over). Under llock. */
-static void cache_put(char *p, size_t len, char *lo, uint64_t now, struct victims *v)
+static void cache_put(char *p, size_t len, char *lo, size_t res, uint64_t now,
+		      struct victims *v)
 {
 	ws_peak(now);
 	if (len > peak_cur)
@@ -193,7 +260,7 @@ static void cache_put(char *p, size_t len, char *lo, uint64_t now, struct victim
 		return;
 	}
 	int i = ncache++;
-	cache[i] = (struct lblock){ p, len, lo, now };
+	cache[i] = (struct lblock){ p, len, lo, now, res < len ? res : len };
 	cache_bytes += len;
 	for (int j = 0; j < ncache; j++)
 		if (j != i && (joinable(&cache[j], &cache[i]) || joinable(&cache[i], &cache[j]))) {
@@ -214,13 +281,13 @@ static void release(struct victims *v)
 }
 
 /* Puts a block taken from the cache back (an allocation that failed). */
-static void cache_return(char *p, size_t len, char *lo)
+static void cache_return(char *p, size_t len, char *lo, size_t res)
 {
 	struct victims v;
 	uint64_t now = os_now_ms();
 	v.n = 0;
 	lock_take(&llock);
-	cache_put(p, len, lo, now, &v);
+	cache_put(p, len, lo, res, now, &v);
 	lock_give(&llock);
 	release(&v);
 }
@@ -250,8 +317,10 @@ static int cache_take(size_t len, struct lblock *b)
 			cache_del(fit);
 		} else {
 			b->len = len;
+			b->res = e->res < len ? e->res : len;
 			e->p += len;
 			e->len -= len;
+			e->res = e->res > len ? e->res - len : 0;
 			cache_bytes -= len;
 		}
 		return TAKE_FIT;
@@ -265,17 +334,20 @@ static int cache_take(size_t len, struct lblock *b)
 }
 
 /* Takes the first n bytes of the cached block starting at at, if [from, at)
- * is part of its VMA. Under llock. Returns 1 when taken. */
-static int cache_take_at(char *at, char *from, size_t n)
+ * is part of its VMA; *res: how much of them is known resident. Under llock.
+ * Returns 1 when taken. */
+static int cache_take_at(char *at, char *from, size_t n, size_t *res)
 {
 	for (int i = 0; i < ncache; i++) {
 		if (cache[i].p != at || cache[i].lo > from || cache[i].len < n)
 			continue;
+		*res = cache[i].res < n ? cache[i].res : n;
 		if (cache[i].len == n) {
 			cache_del(i);
 		} else {
 			cache[i].p += n;
 			cache[i].len -= n;
+			cache[i].res = cache[i].res > n ? cache[i].res - n : 0;
 			cache_bytes -= n;
 		}
 		return 1;
@@ -351,21 +423,28 @@ static int populate_missing(char *p, size_t len)
 	return 0;
 }
 
-/* Hands out a block taken whole or split from the cache. */
+/* Hands out a block taken whole or split from the cache: as it is when its
+ * first fault bytes are known resident (live_note); else advised for the
+ * new length (its resident pages stay as they are; missing ones are faulted
+ * as advised) and its pages beyond the known resident start checked. */
 static void *reuse(struct lblock *b, size_t fault, int *fresh)
 {
-	/* The advice follows the new length (its resident pages stay as they
-	 * are; missing ones are faulted as advised). */
-	block_advise(b->p, b->len, fault);
-	if (populate_missing(b->p, fault) < 0 || large_register(b->p, b->len) < 0) {
-		cache_return(b->p, b->len, b->lo);
-		return NULL;
+	if (b->res < fault) {
+		block_advise(b->p, b->len, fault);
+		if (populate_missing(b->p + b->res, fault - b->res) < 0)
+			goto fail;
 	}
+	if (large_register(b->p, b->len) < 0)
+		goto fail;
+	live_set(b->p, res_after(b->res, fault));
 	*fresh = 0;
 	CTR_ADD(large_reused, 1);
 	CTR_ADD(large_allocs, 1);
 	CTR_ADD(large_bytes, b->len);
 	return b->p;
+fail:
+	cache_return(b->p, b->len, b->lo, b->res);
+	return NULL;
 }
 
 /* Moves a cached block shorter than len to a new aligned range of len bytes
@@ -382,12 +461,12 @@ static void *grow(struct lblock *b, size_t len, size_t fault, int *fresh, int *r
 	int look = guard_large(len - b->len, add_fault, g.thp_advise);
 	char *q = look < 0 ? NULL : arena_map_aligned(len, g.chunk);
 	if (!q) {
-		cache_return(b->p, b->len, b->lo);
+		cache_return(b->p, b->len, b->lo, b->res);
 		return NULL;
 	}
 	if (large_register(q, len) < 0) {
 		os_unmap(q, len);
-		cache_return(b->p, b->len, b->lo);
+		cache_return(b->p, b->len, b->lo, b->res);
 		return NULL;
 	}
 	lock_take(&llock);
@@ -413,13 +492,16 @@ static void *grow(struct lblock *b, size_t len, size_t fault, int *fresh, int *r
 		os_madvise(q, len, MADV_NOHUGEPAGE);
 	else
 		block_advise(q, len, fault);
-	if (populate_missing(q, fault < b->len ? fault : b->len) < 0 ||
+	size_t old_fault = fault < b->len ? fault : b->len;
+	size_t known = b->res < old_fault ? b->res : old_fault;
+	if (populate_missing(q + known, old_fault - known) < 0 ||
 	    arena_populate(q + b->len, add_fault) < 0) {
 		large_unregister(q, len);
 		os_unmap(q, len);
 		CTR_ADD(bytes_released, b->len);
 		return NULL;
 	}
+	live_set(q, res_after(b->res, fault));
 	*fresh = 0;
 	callsite_mapped(len - b->len);
 	CTR_ADD(large_reused, 1);
@@ -472,6 +554,7 @@ void *large_alloc(size_t size, size_t align, int *fresh)
 		os_unmap(p, len);
 		goto fail;
 	}
+	live_set(p, res_after(0, fault));
 	*fresh = 1;
 	CTR_ADD(large_allocs, 1);
 	CTR_ADD(large_bytes, len);
@@ -492,7 +575,7 @@ void large_free(void *p)
 	CTR_ADD(large_bytes, -len);
 	set_first(p, REG_LARGE_TAIL);
 	lock_take(&llock);
-	cache_put(p, len, p, now, &v);
+	cache_put(p, len, p, live_res(p, 1), now, &v);
 	lock_give(&llock);
 	release(&v);
 }
@@ -543,9 +626,13 @@ void *large_resize(void *p, size_t n)
 		return NULL;
 	len = round_to(n ? n : 1, g.chunk);
 	fault = round_to(n, g.os_page);
+	lock_take(&llock);
+	size_t res = live_res(b, 0);
+	lock_give(&llock);
 	if (len <= old) {
-		if (populate_missing(b, fault) < 0)
+		if (res < fault && populate_missing(b + res, fault - res) < 0)
 			return NULL;
+		res = res_after(res, fault);
 		if (len < old / 2) {
 			/* The chunks beyond the new end go to the cache like a
 			 * freed block (the same VMA as this one stays live). */
@@ -553,23 +640,31 @@ void *large_resize(void *p, size_t n)
 			set_first(b, first_slot(len));
 			CTR_ADD(large_bytes, len - old);
 			lock_take(&llock);
-			cache_put(b + len, old - len, b, now, &v);
+			cache_put(b + len, old - len, b, res > len ? res - len : 0, now, &v);
+			live_note(b, res < len ? res : len);
 			lock_give(&llock);
 			release(&v);
 			bg_kick();
+		} else {
+			live_set(b, res);
 		}
 		return p;
 	}
 	/* Grow in place into the cached rest of this block's VMA: what was
 	 * split off a cached block when this one was taken from its front. */
+	size_t rest_res = 0;
 	lock_take(&llock);
-	int got = cache_take_at(b + old, b, len - old);
+	int got = cache_take_at(b + old, b, len - old, &rest_res);
 	lock_give(&llock);
 	if (got) {
-		if (populate_missing(b + old, fault - old) < 0) {
-			cache_return(b + old, len - old, b);
+		/* The old part as before: only the taken rest is checked, from
+		 * where it is known resident when all of the old part is. */
+		size_t from = old + (res >= old ? rest_res : 0);
+		if (from < fault && populate_missing(b + from, fault - from) < 0) {
+			cache_return(b + old, len - old, b, rest_res);
 			return NULL;
 		}
+		live_set(b, res >= old ? res_after(old + rest_res, fault) : res);
 		set_first(b, first_slot(len));
 		CTR_ADD(large_bytes, len - old);
 		return p;
@@ -584,14 +679,16 @@ void *large_resize(void *p, size_t n)
 		os_unmap(q, len);
 		return NULL;
 	}
-	/* The old range leaves the registry before the kernel may hand it to
-	 * another thread's mapping. */
+	/* The old range leaves the registry (and the live table) before the
+	 * kernel may hand it to another thread's mapping. */
 	large_unregister(b, old);
+	live_set(b, 0);
 	block_merge(b, old);
 	if (os_remap(b, old, len, q) != q) {
 		large_unregister(q, len);
 		os_unmap(q, len);
 		large_register(b, old);
+		live_set(b, res);
 		return move_by_copy(p, n, old);
 	}
 	lock_take(&llock);
@@ -600,7 +697,10 @@ void *large_resize(void *p, size_t n)
 	/* The new tail is pre-faulted where possible; if the kernel refuses,
 	 * the data is safe and the tail faults on first touch instead. */
 	block_advise(q, len, fault);
-	arena_populate(q + old, fault - old);
+	int tail = arena_populate(q + old, fault - old);
+	lock_take(&llock);
+	live_note(q, res >= old && tail == 0 ? res_after(old, fault) : res < old ? res : old);
+	lock_give(&llock);
 	CTR_ADD(large_bytes, len - old);
 	return q;
 }

@@ -8,10 +8,11 @@
 #include <stddef.h>
 
 /* A large block of at least size bytes aligned to align (a power of two),
- * its first size bytes pre-faulted: a cached block at least as long (at most
- * twice, else split), else the longest cached one grown with mremap (only
- * the tail faulted, after a look: guard.h), else a new mapping (after a
- * look). NULL when the kernel or the guard refused (the caller sets ENOMEM).
+ * its first size bytes pre-faulted (a cached block known resident that far
+ * when it was freed is not checked again): a cached block at least as long
+ * (at most twice, else split), else the longest cached one grown with
+ * mremap (only the tail faulted, after a look: guard.h), else a new mapping
+ * (after a look). NULL when the kernel or the guard refused (the caller sets ENOMEM).
  * *fresh is set to 1 when the memory is known to be zero. */
 void *large_alloc(size_t size, size_t align, int *fresh);
 /* Frees a block whose registry entry is REG_LARGE: into the cache, or

@@ -8,8 +8,9 @@
  * more) and empties RELEASE_MS after it stops being used; RETAIN=0 turns it
  * off. Also: calloc of a reused block is zero, a block the program split
  * into two VMAs (madvise on part of it) still grows, by copy, threads
- * sharing the cache keep their own bytes, and a second free of a cached
- * block traps.
+ * sharing the cache keep their own bytes, a second free of a cached
+ * block traps, and a block freed resident is not checked page by page
+ * again.
  * Only meaningful under the shim: skips otherwise.
  * Usage: large_cache [retain0] (retain0: the child run with RETAIN=0). */
 #include "check.h"
@@ -279,6 +280,39 @@ static void test_threads(void)
 	}
 }
 
+/* A block freed resident is handed out again without a residency check
+ * (shim/large.c, live_note): pages dropped while it was cached (here with
+ * MADV_DONTNEED, as if swapped out) are not pre-faulted again; a block
+ * known resident only in part is checked beyond that part alone. */
+static void test_residency(void)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	size_t half = C / 2 + pg; /* above LARGE (1 MiB by default) */
+	trim();
+	unsigned char *a = get(half);
+	int populated = resident(a, half);
+	free(a);
+	madvise(a, C, MADV_DONTNEED);
+	uint64_t pf0 = st().bytes_prefaulted;
+	unsigned char *b = get(C - pg);
+	uint64_t pf1 = st().bytes_prefaulted;
+	CHECKF(b == a, "a C block for C - page: %p, freed %p", (void *)b, (void *)a);
+	CHECKF(pf1 - pf0 == C - pg - half || !populated,
+	       "known resident for C/2 + page, handed out for C - page: pre-faulted %llu "
+	       "bytes (the part not known resident: %zu)", (unsigned long long)(pf1 - pf0),
+	       C - pg - half);
+	pos_fill(b, C - pg, 3);
+	CHECK(pos_bad(b, C - pg, 3) == (size_t)-1);
+	free(b);
+	madvise(b, C, MADV_DONTNEED);
+	unsigned char *c = get(C - pg);
+	CHECKF(c == a, "again: %p, freed %p", (void *)c, (void *)a);
+	CHECKF(st().bytes_prefaulted == pf1 || !populated,
+	       "known resident for C - page, handed out for as much: pre-faulted %llu bytes",
+	       (unsigned long long)(st().bytes_prefaulted - pf1));
+	free(c);
+}
+
 /* A second free of a block the cache holds traps instead of caching it
  * twice (and handing it out twice). */
 static void test_double_free(void)
@@ -350,6 +384,7 @@ int main(int argc, char **argv)
 	test_double_free();
 	test_retain0("/proc/self/exe");
 	test_reuse();
+	test_residency();
 	test_shrink();
 	test_grow();
 	test_two_vmas();
