@@ -60,8 +60,12 @@ static uint64_t peak_t;
  * a program cycling through resident large buffers (docs/bench.md). The
  * price: pages the kernel swapped out in between, or the program dropped
  * (MADV_DONTNEED) before freeing, fault on first touch instead of being
- * pre-faulted. Best effort: a block not found here (more than LLIVE live,
- * PREFAULT=0) is checked page by page. Under llock. */
+ * pre-faulted (and a block the program marked MADV_DONTFORK, freed in a
+ * forked child, is handed out unmapped there instead of failing with
+ * ENOMEM). Best effort: a block not found here (more than LLIVE live,
+ * PREFAULT=0) is checked page by page. Entries are live blocks' starts
+ * only: set at every hand-out, removed at free and before an mremap moves
+ * the block. Under llock. */
 #define LLIVE 64
 static struct {
 	char *p;
@@ -627,7 +631,7 @@ void *large_resize(void *p, size_t n)
 	len = round_to(n ? n : 1, g.chunk);
 	fault = round_to(n, g.os_page);
 	lock_take(&llock);
-	size_t res = live_res(b, 0);
+	size_t res = live_res(b, 0), before = res;
 	lock_give(&llock);
 	if (len <= old) {
 		if (res < fault && populate_missing(b + res, fault - res) < 0)
@@ -645,7 +649,7 @@ void *large_resize(void *p, size_t n)
 			lock_give(&llock);
 			release(&v);
 			bg_kick();
-		} else {
+		} else if (res != before) {
 			live_set(b, res);
 		}
 		return p;

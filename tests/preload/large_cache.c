@@ -313,6 +313,68 @@ static void test_residency(void)
 	free(c);
 }
 
+/* What is known resident follows a block through a split and a join, a
+ * shrinking realloc's cached tail grown back into, and a table of live
+ * blocks that is full: each time the pages dropped while cached are
+ * pre-faulted exactly where residency was not known. */
+static void test_residency_paths(void)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	uint64_t pf;
+
+	/* 6 C block resident for 5 C + page; its front 2 C split off and
+	 * freed again: the joined block is known resident as far as before. */
+	trim();
+	unsigned char *a = get(5 * C + pg);
+	int populated = resident(a, 5 * C + pg);
+	free(a);
+	unsigned char *b = get(C + 1);
+	CHECKF(b == a, "split: %p, freed %p", (void *)b, (void *)a);
+	free(b);
+	madvise(a, 6 * C, MADV_DONTNEED);
+	pf = st().bytes_prefaulted;
+	b = get(6 * C);
+	CHECKF(b == a, "joined: %p, freed %p", (void *)b, (void *)a);
+	CHECKF(st().bytes_prefaulted - pf == C - pg || !populated,
+	       "split and joined, known resident for 5 C + page, handed out for 6 C: "
+	       "pre-faulted %llu bytes (want %zu)",
+	       (unsigned long long)(st().bytes_prefaulted - pf), C - pg);
+	free(b);
+
+	/* 8 C resident for 7 C + page, shrunk to 2 C (the rest cached,
+	 * resident for 5 C + page), the rest dropped, grown back to 8 C. */
+	trim();
+	a = get(7 * C + pg);
+	unsigned char *s2 = opaque(realloc(a, C + pg));
+	CHECK(s2 == a);
+	madvise(a + 2 * C, 6 * C, MADV_DONTNEED);
+	pf = st().bytes_prefaulted;
+	unsigned char *g = opaque(realloc(s2, 8 * C));
+	CHECKF(g == a, "grown back in place: %p, was %p", (void *)g, (void *)a);
+	CHECKF(st().bytes_prefaulted - pf == C - pg || !populated,
+	       "shrunk, grown back: pre-faulted %llu bytes (want %zu)",
+	       (unsigned long long)(st().bytes_prefaulted - pf), C - pg);
+	free(g);
+
+	/* 70 live blocks: the table holds 64; one not in it is checked whole. */
+	enum { N = 70 };
+	static unsigned char *p[N];
+	trim();
+	for (int i = 0; i < N; i++)
+		p[i] = get(C + pg);
+	unsigned char *last = p[N - 1];
+	free(last);
+	madvise(last, 2 * C, MADV_DONTNEED);
+	pf = st().bytes_prefaulted;
+	p[N - 1] = get(C + pg);
+	CHECK(p[N - 1] == last);
+	CHECKF(st().bytes_prefaulted - pf == C + pg || !populated,
+	       "a block the table had no room for: pre-faulted %llu bytes (want %zu)",
+	       (unsigned long long)(st().bytes_prefaulted - pf), C + pg);
+	for (int i = 0; i < N; i++)
+		free(p[i]);
+}
+
 /* A second free of a block the cache holds traps instead of caching it
  * twice (and handing it out twice). */
 static void test_double_free(void)
@@ -385,6 +447,7 @@ int main(int argc, char **argv)
 	test_retain0("/proc/self/exe");
 	test_reuse();
 	test_residency();
+	test_residency_paths();
 	test_shrink();
 	test_grow();
 	test_two_vmas();
