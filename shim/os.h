@@ -29,6 +29,9 @@ int os_rename(const char *from, const char *to);
 int os_unlink(const char *path);
 int os_getpid(void);
 int os_gettid(void);
+/* Whether thread tid of process pid is still in the kernel's thread group
+ * (signal 0 by tgkill: a joined thread leaves it a little after the join). */
+int os_task_exists(int pid, int tid);
 /* Monotonic milliseconds and nanoseconds (vDSO-backed clock_gettime, which
  * neither allocates nor changes errno on these clocks). */
 uint64_t os_now_ms(void);

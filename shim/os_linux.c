@@ -175,6 +175,13 @@ int os_getpid(void) { return (int)RAW(SYS_getpid, 0, 0, 0, 0, 0, 0); }
 
 int os_gettid(void) { return (int)RAW(SYS_gettid, 0, 0, 0, 0, 0, 0); }
 
+int os_task_exists(int pid, int tid)
+{
+	if (__atomic_load_n(&os_sandboxed, __ATOMIC_RELAXED))
+		return 0;
+	return RAW(SYS_tgkill, pid, tid, 0, 0, 0, 0) != -ESRCH;
+}
+
 uint64_t os_now_ns(void)
 {
 	struct timespec ts;

@@ -605,17 +605,20 @@ static uint64_t interval_due(void)
 	return every ? __atomic_load_n(&last_interval_ms, __ATOMIC_RELAXED) + every : 0;
 }
 
-/* The next one is due an interval after this one was due, not after it was
- * written: a report thread woken late, or restarted after a fork, keeps the
- * cadence instead of drifting by each delay; one that fell a whole interval
- * behind starts again from now (no burst of reports to catch up). */
-static void write_interval(uint64_t now)
+/* Writes the interval report due at due (<= now). The next one is due an
+ * interval after this one was due, not after it was written: a report
+ * thread woken late, or restarted after a fork, keeps the cadence instead
+ * of drifting by each delay; one that fell a whole interval behind starts
+ * again from now (no burst of reports to catch up). The report thread and
+ * a forking thread may both find it due: the one whose compare-and-swap
+ * moves the schedule on writes it. */
+static void write_interval(uint64_t due, uint64_t now)
 {
-	uint64_t due = interval_due();
-	if (!due || now - due >= g.conf.report_interval * 1000)
-		due = now;
-	__atomic_store_n(&last_interval_ms, due, __ATOMIC_RELAXED);
-	report_write("interval");
+	uint64_t every = g.conf.report_interval * 1000, last = due - every;
+	uint64_t next = now - due >= every ? now : due;
+	if (__atomic_compare_exchange_n(&last_interval_ms, &last, next, 0, __ATOMIC_RELAXED,
+					__ATOMIC_RELAXED))
+		report_write("interval");
 }
 
 /* fork calls it only when this thread holds no shim lock (lock.h), so a
@@ -624,7 +627,7 @@ void report_if_due(void)
 {
 	uint64_t due = interval_due(), now = os_now_ms();
 	if (due && now >= due && enabled())
-		write_interval(now);
+		write_interval(due, now);
 }
 
 void report_before_exec(void)
@@ -657,7 +660,7 @@ static void report_main(struct worker *w)
 		}
 		uint64_t now = os_now_ms(), due = interval_due();
 		if (due && now >= due) {
-			write_interval(now);
+			write_interval(due, now);
 			continue;
 		}
 		os_futex_wait(&thr_seq, s, due ? (unsigned)(due - now) : 0);

@@ -22,6 +22,7 @@ struct worker {
 	int stop;                    /* asked to return */
 	int restart;                 /* was running when stopped by worker_pause() */
 	int pid;                     /* process the thread belongs to */
+	int tid;                     /* the thread's kernel id, set by itself */
 	pthread_t t;
 };
 

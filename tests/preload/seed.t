@@ -53,22 +53,21 @@ g_hwm=$(field "$glibc" hwm_kb)
 [ -n "$bytes" ] && [ -n "$minflt" ] && [ -n "$hwm" ] && [ -n "$base_hwm" ] && [ -n "$base_minflt" ] ||
   { echo "FAIL: cannot parse the seed's output"; exit 1; }
 
-# The fault bound needs huge pages: when the kernel fell back to small pages
-# for more than a tenth of the chunks, that is the machine's state, not the
-# shim's doing (a shim that asked for none would not make the kernel fall
-# back at all).
-if [ -n "$fb0" ] && [ -n "$fb1" ] &&
-   awk -v d=$((fb1 - fb0)) -v b="$bytes" 'BEGIN { exit !(d * 10 > b / 2097152) }'; then
-  echo "the kernel could not serve $((fb1 - fb0)) huge-page faults during the run (thp_fault_fallback): memory too fragmented here to check the fault count"
-  exit 77
-fi
+# The fault bound needs huge pages: each huge-page fault the kernel could
+# not serve (fragmented or short memory, machine-wide) becomes up to 512
+# small-page faults; that is the machine's state, not the shim's doing (a
+# shim that asked for no huge pages would make the kernel fall back not at
+# all), so the bound allows 512 for each. Unreadable: none allowed.
+fb=0
+if [ -n "$fb0" ] && [ -n "$fb1" ]; then fb=$((fb1 - fb0)); fi
+[ "$fb" -gt 0 ] && echo "the kernel fell back to small pages for $fb huge-page faults during the run (thp_fault_fallback): the fault bound allows 512 for each"
 
-awk -v bytes="$bytes" -v failed="$failed" -v minflt="$minflt" -v hwm="$hwm" \
+awk -v fb="$fb" -v bytes="$bytes" -v failed="$failed" -v minflt="$minflt" -v hwm="$hwm" \
     -v base="$base_hwm" -v bmin="$base_minflt" -v gmin="$g_minflt" -v ghwm="$g_hwm" 'BEGIN {
   limit = bytes / (2 * 1024 * 1024)
-  maxflt = 2 * limit
+  maxflt = 2 * limit + 512 * fb
   maxhwm = 1.05 * bytes / 1024 + base
-  printf "faults: shim %d - %d of an empty run = %d (limit %.0f = 2 x %.0f chunks), glibc %d (%.0f x the 2 MiB count)\n", minflt, bmin, minflt - bmin, maxflt, limit, gmin, gmin / limit
+  printf "faults: shim %d - %d of an empty run = %d (limit %.0f = 2 x %.0f chunks + 512 x %d fallbacks), glibc %d (%.0f x the 2 MiB count)\n", minflt, bmin, minflt - bmin, maxflt, limit, fb, gmin, gmin / limit
   printf "peak RSS: shim %d KiB = %.3f x bytes (+ baseline %d KiB; limit %.0f KiB), glibc %d KiB = %.3f x bytes\n", hwm, hwm * 1024 / bytes, base, maxhwm, ghwm, ghwm * 1024 / bytes
   bad = 0
   if (failed != 0) { print "FAIL: " failed " mallocs failed under the shim"; bad = 1 }

@@ -106,6 +106,7 @@ int main(int argc, char **argv)
 	       "%ld KiB, rss %ld KiB, peak %ld KiB\n", sz200, rss200, hwm200, total, sz, rss,
 	       hwm);
 	CHECK(!bad);
+	CHECKF(hwm200 > 0, "VmHWM unreadable in /proc/self/status");
 	/* The peak depends on where the four live threads' blocks land among the
 	 * chunks: 0 to +4 MiB here on an idle machine, +6 MiB once in CI on a
 	 * loaded one; it does not grow further with more threads (10 000: +2 MiB

@@ -108,6 +108,7 @@ int main(int argc, char **argv)
 	long hwm = self_status_kb("VmHWM");
 	printf("peak RSS after 100 threads %ld KiB, after %d: %ld KiB\n", hwm100, total, hwm);
 	CHECK(!bad);
+	CHECKF(hwm100 > 0, "VmHWM unreadable in /proc/self/status");
 	/* Peak RSS, not RSS: two RSS samples differ by whether the release
 	 * thread has just given pages back. */
 	CHECKF(hwm - hwm100 < 6 * 1024, "peak RSS grew by %ld KiB from 100 to %d threads",

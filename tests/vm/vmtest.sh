@@ -231,6 +231,7 @@ for s in $ONLY; do
       "no OOM kill; $( [ -n "$ff" ] && echo "first ENOMEM after ${ff} MB" || echo "no ENOMEM"); leaked ${l:-?} MB" "$(shim_short "$d")"
     ;;
   B)
+    rm -rf "$OUT"/B-without-[0-9]  # a previous run's retries
     boot B-without 256 scenario=B
     d=$OUT/B-without; retry=""
     # The reproduction races the kernel: once the fragmenter stops eating
