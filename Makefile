@@ -109,6 +109,15 @@ $(B)/bench/%: tests/bench/%.c $(wildcard tests/bench/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -g -std=gnu11 -D_GNU_SOURCE -pthread -o $@ $< -lm
 
+# The report reader and renderers are the CLI's: linked with its files but
+# its entry point (fragguard.c).
+$(B)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(CORE_SRC) $(TOOL_SRC) $(wildcard tools/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $<"
+	$(Q)$(CLANG) -O1 -g -std=gnu11 -D_GNU_SOURCE -Iinclude -Ishim -Itools \
+	  -fsanitize=fuzzer,address,undefined -o $@ $< $(CORE_SRC) \
+	  $(filter-out tools/fragguard.c,$(TOOL_SRC)) $(TOOL_LIBS) -lpthread -ldl
+
 $(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRC)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $<"

@@ -122,9 +122,12 @@ static int parse_sig(const char *s, size_t n, uint64_t *out)
 			return -EINVAL;
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
-	/* KILL and STOP cannot be caught; SEGV and friends mean a crash. */
+	/* KILL and STOP cannot be caught; SEGV and friends mean a crash; the
+	 * C library keeps the signals from 32 below SIGRTMIN for its threads
+	 * (glibc 32-33, musl 32-34: sigaction refuses them). */
 	if (v == SIGKILL || v == SIGSTOP || v == SIGSEGV || v == SIGBUS || v == SIGILL ||
-	    v == SIGFPE || v == SIGABRT || v == SIGTRAP || v == SIGCHLD || v > 64)
+	    v == SIGFPE || v == SIGABRT || v == SIGTRAP || v == SIGCHLD || v > 64 ||
+	    (v >= 32 && v < (uint64_t)SIGRTMIN))
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -157,7 +160,7 @@ int conf_parse_size(const char *s, size_t n, uint64_t *out)
 	if (!n)
 		return -EINVAL;
 	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-		if (v > (UINT64_MAX - 9) / 10)
+		if (v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
 			return -ERANGE;
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
@@ -195,7 +198,7 @@ static int parse_uint(const char *s, size_t n, uint64_t *out)
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -EINVAL;
-		if (v > (UINT64_MAX - 9) / 10)
+		if (v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
 			return -ERANGE;
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
@@ -261,7 +264,7 @@ int conf_set(struct fg_conf *c, const struct conf_opt *o, const char *val, size_
 		return 0;
 	case CONF_SIG:
 		if (parse_sig(val, n, &v) < 0) {
-			fmt_str(&fb, "expected a signal name such as USR2 or a number (not KILL, STOP, SEGV, CHLD), or 0");
+			fmt_str(&fb, "expected a signal name such as USR2, or a number (not KILL, STOP, SEGV, CHLD, nor 32 to SIGRTMIN-1), or 0");
 			return -EINVAL;
 		}
 		break;

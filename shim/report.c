@@ -712,7 +712,10 @@ __attribute__((constructor)) static void report_ctor(void)
 	int sig = (int)g.conf.report_signal;
 	if (sig) {
 		struct sigaction old, sa;
-		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_DFL && !(old.sa_flags & SA_SIGINFO)) {
+		if (sigaction(sig, NULL, &old) < 0) {
+			os_say("REPORT_SIGNAL: the C library refuses that signal; no report on a signal");
+			sig = 0;
+		} else if (old.sa_handler == SIG_DFL && !(old.sa_flags & SA_SIGINFO)) {
 			memset(&sa, 0, sizeof sa);
 			sa.sa_handler = on_signal;
 			sa.sa_flags = SA_RESTART;

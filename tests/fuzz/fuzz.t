@@ -1,4 +1,4 @@
-# fuzz.t: builds the kmem parser fuzzers with clang (libFuzzer + ASan + UBSan)
+# fuzz.t: builds every parser fuzzer (kmem, OOM log, config, report files) with clang (libFuzzer + ASan + UBSan)
 # and fuzzes each for about 10 s. Skips (77) when clang or libFuzzer is missing.
 cd "${FG_TOP:-$(dirname "$0")/../..}" || exit 2
 command -v ${CLANG:-clang} >/dev/null 2>&1 || { echo "skip: clang not installed"; exit 77; }

@@ -31,12 +31,24 @@ for bin in "$B"/fuzz/fuzz_*; do
         [ -f "$d/pagetypeinfo" ] && cat "$d/pagetypeinfo"; } > "$t" 2>/dev/null
     done
   fi
+  if [ "$kind" = conf ]; then
+    for f in config/*.conf; do cp "$f" "$seeds/$(basename "$f")"; done
+    printf 'CHUNK=4M\nREPORT_SIGNAL=SIGUSR2\nRETAIN=18446744073709551615\nERA=pre-4.4\n' > "$seeds/edge"
+  fi
+  if [ "$kind" = report ]; then
+    for f in tests/data/reports/*/*.json; do
+      cp "$f" "$seeds/$(echo "$f" | tr '/' '_')"
+    done
+    # Two reports of one program in one input: the aggregation.
+    { cat tests/data/reports/basic/python3.4242.json; printf '\0'
+      cat tests/data/reports/basic/python3.4250.json; } > "$seeds/two_python3"
+  fi
   for f in tests/data/oom/*.log tests/data/oom/*.txt; do
     [ -f "$f" ] && head -c 4096 "$f" > "$seeds/oom_$(basename "$f")"
   done
   log="$B/fuzz/$name.log"
   echo "fuzz: $name for ${secs}s"
-  "$bin" -max_total_time="$secs" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+  "$bin" -max_total_time="$secs" -max_len=16384 -close_fd_mask=3 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$B/fuzz/artifacts/$name-" -print_final_stats=1 \
     "$corpus" "$seeds" >"$log" 2>&1
   rc=$?

@@ -24,6 +24,13 @@ grep -q "FRAGGUARD_THP='maybe' is not valid: expected 0/1/yes/no/on/off; using t
 FRAGGUARD_RETAIN=12Q FRAGGUARD_NOSUCH=1 LD_PRELOAD=$so "$bin" 1 >"$tmp/out" 2>"$tmp/err"
 grep -q "FRAGGUARD_RETAIN='12Q' is not valid: expected a size" "$tmp/err" || no "RETAIN message: $(cat "$tmp/err")"
 grep -q "unknown key 'FRAGGUARD_NOSUCH'" "$tmp/err" || no "unknown key message: $(cat "$tmp/err")"
+# A signal the C library keeps for its threads (glibc's sigaction refuses
+# 32 and 33): refused with the reason, not accepted and silently ignored.
+FRAGGUARD_REPORT_SIGNAL=33 FRAGGUARD_REPORT=$tmp/r.json LD_PRELOAD=$so "$bin" 1 >"$tmp/out" 2>"$tmp/err" ||
+  no "exit status with REPORT_SIGNAL=33"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || no "REPORT_SIGNAL=33: expected one stderr line, got: $(cat "$tmp/err")"
+grep -q "FRAGGUARD_REPORT_SIGNAL='33' is not valid: .*SIGRTMIN.*using the default 0" "$tmp/err" ||
+  no "REPORT_SIGNAL=33 message: $(cat "$tmp/err")"
 
 # DISABLE: everything goes to glibc.
 FRAGGUARD_DISABLE=yes LD_PRELOAD=$so "$bin" 4 >"$tmp/out" 2>"$tmp/err"

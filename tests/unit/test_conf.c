@@ -1,6 +1,8 @@
 /* test_conf.c: the option table, its parsers, and config/default.conf
  * against the table (every key listed with the table's default, and no key
  * the table does not know). */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include "conf.h"
 #include "unit.h"
@@ -62,6 +64,30 @@ static void test_values(void)
 	CHECK(conf_parse_size("-1", 2, &v) < 0);
 	CHECK(conf_parse_size("99999999999999999999", 20, &v) < 0);
 	CHECK(conf_parse_size("99999999999T", 12, &v) < 0);
+	/* The exact end of the range: UINT64_MAX itself is a size, one more is not. */
+	CHECK_EQ(conf_parse_size("18446744073709551615", 20, &v), 0);
+	CHECK_EQ(v, UINT64_MAX);
+	CHECK_EQ(conf_parse_size("18446744073709551616", 20, &v), -ERANGE);
+	CHECK_EQ(conf_parse_size("16777215T", 9, &v), 0);
+	CHECK_EQ(conf_parse_size("16777216T", 9, &v), -ERANGE);
+	/* Report signals: names and numbers; never one the C library keeps for
+	 * its threads (32 below SIGRTMIN: sigaction would refuse it silently). */
+	{
+		struct fg_conf sc;
+		char err[128];
+		const struct conf_opt *o = conf_find("REPORT_SIGNAL", 13);
+
+		conf_defaults(&sc);
+		CHECK_EQ(conf_set(&sc, o, "SIGUSR2", 7, err, sizeof err), 0);
+		CHECK_EQ(sc.report_signal, SIGUSR2);
+		CHECK(conf_set(&sc, o, "32", 2, err, sizeof err) < 0);
+		CHECK(conf_set(&sc, o, "33", 2, err, sizeof err) < 0);
+		CHECK(strstr(err, "SIGRTMIN") != NULL);
+		CHECK_EQ(sc.report_signal, SIGUSR2);
+		CHECK(conf_set(&sc, o, "9", 1, err, sizeof err) < 0);
+		CHECK_EQ(conf_set(&sc, o, "40", 2, err, sizeof err), 0);
+		CHECK_EQ(sc.report_signal, 40);
+	}
 	CHECK_EQ(conf_parse_bool("On", 2), 1);
 	CHECK_EQ(conf_parse_bool("no", 2), 0);
 	CHECK(conf_parse_bool("maybe", 5) < 0);
