@@ -103,7 +103,9 @@ static void copy_str(char *dst, size_t cap, const char *s, size_t n)
 		n--;
 	if (n >= cap)
 		n = cap - 1;
-	memcpy(dst, s, n);
+	/* Control bytes (a damaged log, a hostile comm) never reach a terminal. */
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
 	dst[n] = 0;
 }
 
@@ -190,6 +192,34 @@ static const char *strip_bracket(const char *p, int *stamp)
 	return p;
 }
 
+/* Makes a line safe to print: control bytes (C0, DEL, and C1 whether raw
+ * or UTF-8 encoded) and bytes that are not valid UTF-8 become '?', so a
+ * damaged log or a hostile task name cannot drive the reader's terminal. */
+static void clean_text(char *t, size_t n)
+{
+	unsigned char *s = (unsigned char *)t;
+
+	for (size_t i = 0; i < n;) {
+		unsigned c = s[i], len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
+				      : (c & 0xf8) == 0xf0 ? 4 : 0;
+		int ok = len && i + len <= n && !(len == 2 && c < 0xc2) && !(len == 4 && c > 0xf4);
+
+		for (unsigned k = 1; ok && k < len; k++)
+			ok = (s[i + k] & 0xc0) == 0x80;
+		if (ok && len == 2 && c == 0xc2 && s[i + 1] < 0xa0)
+			ok = 0; /* U+0080..U+009F: the C1 controls */
+		if (ok && c == '\r')
+			s[i] = ' ';
+		else if (ok && len == 1 && ((c < 0x20 && c != '\t') || c == 0x7f))
+			ok = 0;
+		if (!ok) {
+			s[i++] = '?';
+			continue;
+		}
+		i += len;
+	}
+}
+
 /* Strips every known prefix from one raw line into l->s. */
 static void strip_prefix(const char *raw, size_t n, struct line *l)
 {
@@ -200,6 +230,7 @@ static void strip_prefix(const char *raw, size_t n, struct line *l)
 	for (size_t i = 0; i < m; i++)
 		tmp[i] = raw[i] ? raw[i] : ' ';
 	tmp[m] = 0;
+	clean_text(tmp, m);
 	l->prefixed = 0;
 	p = skip_sp(tmp);
 
@@ -223,6 +254,14 @@ static void strip_prefix(const char *raw, size_t n, struct line *l)
 		const char *k = strstr(p, "kernel:");
 		if (k && k - p < 120) {
 			p = skip_sp(k + 7);
+			l->prefixed = 1;
+		}
+	} else {
+		/* Any other host/time prefix (redacted "... kernel: [stamp]",
+		 * other date formats) before the kernel's own timestamp. */
+		const char *k = strstr(p, " kernel: [");
+		if (k && k - p < 120) {
+			p = k + 9;
 			l->prefixed = 1;
 		}
 	}
@@ -538,13 +577,27 @@ static void parse_frame(struct oomlog_report *r, const char *s)
 		arm = 1;
 		p++;
 	}
+	if (*p == '.' && addr) /* ppc64 (ELF v1): ".show_stack+0x130/0x200" */
+		p++;
 	const char *n = p;
 	while (is_ident(*p) || *p == '.' || *p == '$')
 		p++;
 	if (p == n || !(is_alpha(*n) || *n == '_'))
 		return;
-	if (!(starts(p, "+0x") || (arm && *p == ')')))
+	/* ARM from 5.x: "callee from caller+0x18/0x1c", the caller part possibly
+	 * wrapped onto the next line: the callee is this line's frame. */
+	int from = 0;
+	if (starts(p, " from ")) {
+		const char *q = skip_sp(p + 6);
+		const char *qe = q;
+		while (is_ident(*qe) || *qe == '.')
+			qe++;
+		from = (!*q) || (qe > q && (starts(qe, "+0x") || !*qe));
+	}
+	if (!(starts(p, "+0x") || (arm && *p == ')') || from))
 		return;
+	if (strstr(p, "(unreliable)")) /* ppc's mark for a guessed frame */
+		unreliable = 1;
 	size_t len = (size_t)(p - n);
 	const char *dot = memchr(n, '.', len);
 	if (dot)
@@ -1098,7 +1151,10 @@ static int opens(const char *s)
 {
 	return is_start(s) || starts(s, "Mem-Info") || starts(s, "Mem-info") || strstr(s, "Out of memory") || strstr(s, "Killed process ") ||
 	       strstr(s, "Memory cgroup out of memory") || starts(s, "oom-kill:constraint=") ||
-	       (strstr(s, "Task in /") && strstr(s, "killed as a result of limit"));
+	       (strstr(s, "Task in /") && strstr(s, "killed as a result of limit")) ||
+	       /* the OOM killer's task list: a capture that starts there */
+	       starts(s, "Tasks state (memory values in pages)") ||
+	       (starts(s, "[ pid ]") && strstr(s, "uid") && strstr(s, "total_vm"));
 }
 
 /* One attempt: 1 a report, 0 end of input, -1 a block that was not a report. */
@@ -1240,9 +1296,18 @@ static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 			continue;
 		}
 		if (starts(s, "oom-kill:")) {
+			int64_t v;
 			copy_field(r->constraint, sizeof r->constraint, s, "constraint=");
 			copy_field(r->memcg, sizeof r->memcg, s, "oom_memcg=");
 			copy_field(r->task_memcg, sizeof r->task_memcg, s, "task_memcg=");
+			/* 4.19+: the chosen task, printed before the kill line (which a
+			 * capture may lack). */
+			const char *t = strstr(s, ",task=");
+			if (!(r->have & OOMLOG_H_CHOSEN) && t && find_num(t, "pid=", &v)) {
+				copy_field(r->chosen_comm, sizeof r->chosen_comm, t, ",task=");
+				r->chosen_pid = (long)v;
+				r->have |= OOMLOG_H_CHOSEN;
+			}
 			r->have |= OOMLOG_H_CONSTRAINT;
 			r->hints |= OOMLOG_HINT_CONSTRAINT;
 			if (!strcmp(r->constraint, "CONSTRAINT_MEMCG"))
@@ -1268,9 +1333,19 @@ static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 			continue;
 		}
 		if ((at = strstr(s, "Kernel panic - not syncing")) != NULL) {
+			/* "---[ end Kernel panic - not syncing: MSG ]---" closes the
+			 * panic: its message only when the opening line was lost. */
+			int end = strstr(s, "---[ end Kernel panic") != NULL;
 			const char *m = strchr(at, ':');
-			copy_str(r->panic, sizeof r->panic, m ? m + 1 : at, strlen(m ? m + 1 : at));
+			const char *t = m ? m + 1 : at;
+			size_t tn = strlen(t);
+			if (end && tn >= 4 && !memcmp(t + tn - 4, "]---", 4))
+				tn -= 4;
+			if (!end || !r->panic[0])
+				copy_str(r->panic, sizeof r->panic, t, tn);
 			r->have |= OOMLOG_H_PANIC;
+			if (end)
+				break;
 			in_trace = 1; /* the panic's own stack follows: task, release, frames */
 			continue;
 		}

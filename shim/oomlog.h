@@ -141,8 +141,8 @@ struct oomlog_report {
 
 	/* Constraints. */
 	char constraint[40];           /* "CONSTRAINT_NONE", "CONSTRAINT_MEMCG", ... */
-	char memcg[128];               /* the cgroup whose limit was hit */
-	char task_memcg[128];
+	char memcg[256];               /* the cgroup whose limit was hit */
+	char task_memcg[256];
 	int64_t memcg_usage_kb, memcg_limit_kb;
 	char panic[128];
 };

@@ -47,9 +47,19 @@ struct analysis {
 	char asked[256];
 	int cma_from_summary;
 	int64_t outside_free, allowed_free;
+	int64_t unprinted_free;  /* part of outside_free: the summary's free beyond the zone lines */
+	int accounting_bug;      /* a zone's free counter far below its free lists */
+	int cpuset_zones_unusable; /* the allowed nodes' zones are all of a kind it may not use */
+	int reclaim_failed;      /* exhausted, yet page cache and swap left */
 };
 
 /* ---- helpers ------------------------------------------------------------- */
+
+static const char *zone_kind_name(enum kmem_zone_kind k)
+{
+	static const char *const n[] = { "DMA", "DMA32", "Normal", "HighMem", "Movable", "Device", "?" };
+	return n[k <= KMEM_ZONE_OTHER ? k : KMEM_ZONE_OTHER];
+}
 
 static void cat(char *dst, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void cat(char *dst, size_t cap, const char *fmt, ...)
@@ -174,6 +184,12 @@ static int alloc_frame(const char *f)
 	return 0;
 }
 
+/* A frame's name without the unwinder's '?' (not known to be live). */
+static const char *bare(const char *f)
+{
+	return f[0] == '?' ? f + 1 : f;
+}
+
 static void classify_trace(const struct oomlog_report *r, struct analysis *a)
 {
 	const char *ctx = NULL;
@@ -181,17 +197,20 @@ static void classify_trace(const struct oomlog_report *r, struct analysis *a)
 	size_t at = 0;
 
 	a->asked_kind = "unknown";
-	for (size_t i = 0; i < r->nframes && found < 0; i++) {
-		const char *f = r->frames[i];
-		if (alloc_frame(f))
-			continue;
-		for (size_t k = 0; k < sizeof frame_kinds / sizeof frame_kinds[0]; k++)
-			if (!strcmp(f, frame_kinds[k].frame)) {
-				found = (int)k;
-				at = i;
-				break;
-			}
-	}
+	/* Reliable frames first; '?' frames are often stale stack words, but
+	 * some kernels (x86 4.x without frame pointers) mark every frame. */
+	for (int pass = 0; pass < 2 && found < 0; pass++)
+		for (size_t i = 0; i < r->nframes && found < 0; i++) {
+			const char *f = r->frames[i];
+			if ((f[0] == '?') != pass || alloc_frame(bare(f)))
+				continue;
+			for (size_t k = 0; k < sizeof frame_kinds / sizeof frame_kinds[0]; k++)
+				if (!strcmp(bare(f), frame_kinds[k].frame)) {
+					found = (int)k;
+					at = i;
+					break;
+				}
+		}
 	if (found < 0) {
 		if (!r->nframes)
 			miss(a, "call trace");
@@ -200,7 +219,7 @@ static void classify_trace(const struct oomlog_report *r, struct analysis *a)
 		if (r->nframes) {
 			/* Name the first frame outside the allocator. */
 			for (size_t i = 0; i < r->nframes; i++)
-				if (!alloc_frame(r->frames[i])) {
+				if (!alloc_frame(bare(r->frames[i]))) {
 					snprintf(a->asked, sizeof a->asked,
 						 "kernel code in %s (not a kind fragguard recognises)",
 						 r->frames[i]);
@@ -210,7 +229,7 @@ static void classify_trace(const struct oomlog_report *r, struct analysis *a)
 		return;
 	}
 	for (size_t i = at + 1; i < r->nframes && !ctx; i++)
-		ctx = frame_context(r->frames[i]);
+		ctx = frame_context(bare(r->frames[i]));
 	a->asked_kind = frame_kinds[found].kind;
 	snprintf(a->asked, sizeof a->asked, "%s (%s", frame_kinds[found].text, frame_kinds[found].frame);
 	if (at + 1 < r->nframes)
@@ -291,6 +310,8 @@ static void build_request(const struct oomlog_report *r, struct analysis *a, int
 		has[r->zones[i].kind] = 1;
 	if (a->req.highest_zone == KMEM_ZONE_DMA32 && !has[KMEM_ZONE_DMA32])
 		a->req.highest_zone = KMEM_ZONE_NORMAL;
+	if (a->req.highest_zone == KMEM_ZONE_HIGHMEM && !has[KMEM_ZONE_HIGHMEM] && r->nzones)
+		a->req.highest_zone = KMEM_ZONE_NORMAL;
 }
 
 /* ---- the arithmetic ------------------------------------------------------------- */
@@ -298,6 +319,7 @@ static void build_request(const struct oomlog_report *r, struct analysis *a, int
 static void analyse_zones(struct oomlog_report *r, struct analysis *a)
 {
 	int64_t all_free = 0;
+	int nseen = 0;
 
 	kmem_zone_assign_idx(r->zones, r->nzones);
 	/* Zone lines cut before free_cma (web pages, mail): the summary's
@@ -326,6 +348,7 @@ have_cma:
 		memset(za, 0, sizeof *za);
 		if (!r->zone_line_seen[i])
 			continue;
+		nseen++;
 		all_free += z->free;
 		za->allowed = kmem_zone_allowed(z->kind, &a->req);
 		if (!za->allowed) {
@@ -349,9 +372,11 @@ have_cma:
 	}
 	/* Free pages the Mem-info summary counts outside the printed zones
 	 * (5.x+ print only the zones the request may use). */
-	if ((r->mi_have & (1u << OOMLOG_MI_FREE)) && r->mi[OOMLOG_MI_FREE] > all_free + 256 &&
-	    r->mi[OOMLOG_MI_FREE] > 2 * all_free)
-		a->outside_free += r->mi[OOMLOG_MI_FREE] - all_free;
+	if (nseen && (r->mi_have & (1u << OOMLOG_MI_FREE)) && r->mi[OOMLOG_MI_FREE] > all_free + 256 &&
+	    r->mi[OOMLOG_MI_FREE] > 2 * all_free) {
+		a->unprinted_free = r->mi[OOMLOG_MI_FREE] - all_free;
+		a->outside_free += a->unprinted_free;
+	}
 }
 
 static enum cause zone_cause(const struct oomlog_report *r, struct analysis *a, char *why, size_t cap)
@@ -450,6 +475,61 @@ static enum cause zone_cause(const struct oomlog_report *r, struct analysis *a, 
 	return C_EXHAUSTED;
 }
 
+/* A zone whose free counter (NR_FREE_PAGES, what the watermark check reads)
+ * is far below what its own free lists hold: the kernel's accounting was
+ * wrong, and the check refused memory that was free. */
+static void note_accounting(const struct oomlog_report *r, struct analysis *a)
+{
+	char b1[32], b2[32];
+
+	for (size_t i = 0; i < r->nzones; i++) {
+		const struct kmem_zone *z = &r->zones[i];
+		int64_t listed = 0;
+
+		if (!r->zone_line_seen[i] || !a->z[i].allowed || z->norders <= 0)
+			continue;
+		for (int o = 0; o < z->norders && o < KMEM_MAX_ORDERS; o++)
+			listed += z->nr_free[o] << o;
+		if (listed > z->min && listed > 2 * z->free + 64) {
+			snprintf(a->why, sizeof a->why, "%s's free counter (%s), which the watermark check "
+			    "reads, was far below what its own free lists held (%s): the kernel's free-page "
+			    "accounting was wrong (a kernel bug), so the check refused memory that was free", z->name,
+			    human(z->free, r->page_kb, b1, sizeof b1), human(listed, r->page_kb, b2, sizeof b2));
+			a->accounting_bug = 1;
+			return;
+		}
+	}
+}
+
+/* Exhausted by the numbers, yet swap mostly free and much page cache left:
+ * reclaim failed (dirty/writeback or pinned pages, a reclaim bug) rather
+ * than memory being used up. */
+static void note_reclaim(const struct oomlog_report *r, struct analysis *a)
+{
+	char b1[32], b2[32];
+	int64_t file = ((r->mi_have >> OOMLOG_MI_ACTIVE_FILE) & 1 ? r->mi[OOMLOG_MI_ACTIVE_FILE] : 0) +
+		       ((r->mi_have >> OOMLOG_MI_INACTIVE_FILE) & 1 ? r->mi[OOMLOG_MI_INACTIVE_FILE] : 0);
+	int64_t minsum = 0;
+
+	if (a->cause != C_EXHAUSTED || a->accounting_bug)
+		return;
+	for (size_t i = 0; i < r->nzones; i++)
+		if (r->zone_line_seen[i] && a->z[i].allowed)
+			minsum += r->zones[i].min;
+	int swap_free = (r->have & OOMLOG_H_SWAP) && r->swap_total_kb > 0 &&
+			r->swap_free_kb > r->swap_total_kb / 2;
+	if (swap_free && file > 4 * minsum && file * r->page_kb > 64 * 1024) {
+		a->reclaim_failed = 1;
+		snprintf(a->why, sizeof a->why, "every zone this request may use was at or below its "
+		    "minimum watermark, yet %s of page cache and %s of swap (%lld %% of it) were "
+		    "left: reclaim could not free them (dirty or writeback pages, pinned pages, or a "
+		    "reclaim problem of this kernel), so this is a reclaim failure more than memory used up",
+		    human(file, r->page_kb, b1, sizeof b1),
+		    human(r->swap_free_kb / r->page_kb, r->page_kb, b2, sizeof b2),
+		    (long long)(r->swap_free_kb * 100 / r->swap_total_kb));
+	}
+}
+
 static void analyse(struct oomlog_report *r, struct analysis *a, int forced, enum kmem_era fe)
 {
 	memset(a, 0, sizeof *a);
@@ -472,10 +552,34 @@ static void analyse(struct oomlog_report *r, struct analysis *a, int forced, enu
 		return;
 	}
 	if (!strcmp(r->constraint, "CONSTRAINT_CPUSET") || !strcmp(r->constraint, "CONSTRAINT_MEMORY_POLICY")) {
+		const char *what = !strcmp(r->constraint, "CONSTRAINT_CPUSET") ? "cpuset" : "memory policy";
+		int seen = 0, usable = 0;
+		int64_t unusable_free = 0;
+		char b1[32];
+
 		a->cause = C_CPUSET;
+		for (size_t i = 0; i < r->nzones; i++) {
+			if (!r->zone_line_seen[i])
+				continue;
+			seen++;
+			if (a->z[i].allowed)
+				usable++;
+			else
+				unusable_free += r->zones[i].free;
+		}
+		if (seen && !usable && unusable_free > 0) {
+			/* The printed zones are the allowed nodes' (show_mem filters by
+			 * the nodemask): all of a kind this request may not use. */
+			a->cpuset_zones_unusable = 1;
+			snprintf(a->why, sizeof a->why, "the task may allocate only on some NUMA nodes (%s), "
+				 "and their zones printed here hold %s free of a kind this %s request may "
+				 "not use (highest zone %s): no reclaim or kill could serve it there",
+				 what, human(unusable_free, r->page_kb, b1, sizeof b1),
+				 kmem_mt_name(a->req.mt), zone_kind_name(a->req.highest_zone));
+			return;
+		}
 		snprintf(a->why, sizeof a->why, "the task may allocate only on some NUMA nodes (%s) and "
-			 "those were full; memory on other nodes does not count",
-			 !strcmp(r->constraint, "CONSTRAINT_CPUSET") ? "cpuset" : "memory policy");
+			 "those were full; memory on other nodes does not count", what);
 		return;
 	}
 	if (!(r->have & OOMLOG_H_ZONES)) {
@@ -483,10 +587,26 @@ static void analyse(struct oomlog_report *r, struct analysis *a, int forced, enu
 		snprintf(a->why, sizeof a->why, "the report has no zone lines (free/min/low/high per zone), "
 			 "so the allocator's decision cannot be recomputed");
 		miss(a, "zone watermark lines");
+		/* The buddy lines alone can still say where the free memory was. */
+		int64_t listed = 0, cma = 0;
+		for (size_t i = 0; i < r->nzones; i++)
+			for (int o = 0; o < r->zones[i].norders && o < KMEM_MAX_ORDERS; o++) {
+				listed += r->zones[i].nr_free[o] << o;
+				if (r->zones[i].mt_mask[o] == (1u << KMEM_MT_CMA))
+					cma += r->zones[i].nr_free[o] << o;
+			}
+		if (listed > 0 && cma == listed && !a->req.may_use_cma) {
+			char b1[32];
+			cat(a->why, sizeof a->why, "; but the buddy lines list %s free, all of it in CMA "
+			    "pageblocks, which this %s request may not use: most likely cma_stranded",
+			    human(listed, r->page_kb, b1, sizeof b1), kmem_mt_name(a->req.mt));
+		}
 		return;
 	}
 	if (!a->assumed) {
 		a->cause = zone_cause(r, a, a->why, sizeof a->why);
+		note_accounting(r, a);
+		note_reclaim(r, a);
 		return;
 	}
 	/* No request line: judge an unmovable and a movable order-0 request;
@@ -508,6 +628,8 @@ static void analyse(struct oomlog_report *r, struct analysis *a, int forced, enu
 			 "on it: an order-0 %s request would be %s, an order-0 %s one %s",
 			 kmem_mt_name(a->req.mt), cause_names[c1], kmem_mt_name(other.req.mt), cause_names[c2]);
 	}
+	note_accounting(r, a);
+	note_reclaim(r, a);
 }
 
 /* ---- victim ------------------------------------------------------------------------ */
@@ -535,6 +657,9 @@ static void victim_text(const struct oomlog_report *r, const struct analysis *a,
 	} else if (r->kind == OOMLOG_KIND_ALLOC_FAIL) {
 		cat(out, cap, "  Nobody was killed: the request failed and the caller got an error "
 		    "(a page allocation failure does not invoke the OOM killer).\n");
+	} else if (r->have & OOMLOG_H_CHOSEN) {
+		cat(out, cap, "  The kernel chose %s (pid %ld); the kill line itself is not in the report.\n",
+		    r->chosen_comm, r->chosen_pid);
 	} else {
 		cat(out, cap, "  The kill line is not in the report.\n");
 	}
@@ -573,10 +698,19 @@ static void victim_text(const struct oomlog_report *r, const struct analysis *a,
 		    r->kmajor && !ver_ge(r, 4, 19, 0)) {
 			int64_t p = points(top);
 			int64_t root = (top->uid == 0 && !ver_ge(r, 4, 17, 0)) ? p - p * 3 / 100 : p;
-			cat(out, cap, "  Score check: %ld printed = badness %lld%s x 1000 / total pages, so the "
-			    "kernel counted about %lld pages of RAM + swap.\n", r->chosen_score, (long long)root,
-			    root != p ? " (3% root bonus taken off)" : "",
-			    (long long)(root * 1000 / r->chosen_score));
+			/* score = badness * 1000 / total, rounded down: total lies in
+			 * (badness * 1000 / (score + 1), badness * 1000 / score]. */
+			long long hi = (long long)(root * 1000 / r->chosen_score);
+			long long lo = (long long)(root * 1000 / (r->chosen_score + 1)) + 1;
+			if (hi - lo <= hi / 100)
+				cat(out, cap, "  Score check: %ld printed = badness %lld%s x 1000 / total pages, so "
+				    "the kernel counted about %lld pages of RAM + swap.\n", r->chosen_score,
+				    (long long)root, root != p ? " (3% root bonus taken off)" : "", hi);
+			else
+				cat(out, cap, "  Score check: %ld printed = badness %lld%s x 1000 / total pages "
+				    "(rounded down), so the kernel counted between %lld and %lld pages of RAM + "
+				    "swap.\n", r->chosen_score, (long long)root,
+				    root != p ? " (3% root bonus taken off)" : "", lo, hi);
 		}
 	} else if (r->have & (OOMLOG_H_KILLED | OOMLOG_H_CHOSEN)) {
 		cat(out, cap, "  No task list in the report, so the choice cannot be checked.\n");
@@ -594,7 +728,7 @@ static void victim_text(const struct oomlog_report *r, const struct analysis *a,
 
 static void advise(const struct oomlog_report *r, const struct analysis *a, json_t *would, json_t *wouldnt)
 {
-	char b[32];
+	char b[32], b2[32];
 	int order0 = a->req.order == 0;
 	int known = r->kmajor != 0;
 	int64_t file = ((r->mi_have >> OOMLOG_MI_ACTIVE_FILE) & 1 ? r->mi[OOMLOG_MI_ACTIVE_FILE] : 0) +
@@ -652,11 +786,28 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 		N("echo 3 > drop_caches or compact_memory: neither moves memory between zones");
 		break;
 	case C_EXHAUSTED:
-		W("more memory or swap/zram (swap total %lld kB, free %lld kB), or a smaller working set",
-		  (long long)r->swap_total_kb, (long long)r->swap_free_kb);
+		if (a->accounting_bug) {
+			W("a kernel with the free-page accounting fixed (the counter disagreed with the "
+			  "free lists)");
+			N("more memory or swap: the memory was free, the counter said otherwise");
+			break;
+		}
+		if (a->reclaim_failed) {
+			W("finding why reclaim stalled: dirty %s and writeback %s of the page cache "
+			  "(lower vm.dirty_bytes / dirty_ratio), pinned or mlocked pages, or a kernel "
+			  "update if this release has a known reclaim regression",
+			  (r->mi_have >> OOMLOG_MI_DIRTY) & 1 ? human(r->mi[OOMLOG_MI_DIRTY], r->page_kb, b, sizeof b) : "(not printed)",
+			  (r->mi_have >> OOMLOG_MI_WRITEBACK) & 1 ? human(r->mi[OOMLOG_MI_WRITEBACK], r->page_kb, b2, sizeof b2) : "(not printed)");
+			N("more swap: %lld %% of it was free", (long long)(r->swap_free_kb * 100 / r->swap_total_kb));
+		} else if ((r->have & OOMLOG_H_SWAP) && r->swap_total_kb >= 0 && r->swap_free_kb >= 0) {
+			W("more memory or swap/zram (swap total %lld kB, free %lld kB), or a smaller working set",
+			  (long long)r->swap_total_kb, (long long)r->swap_free_kb);
+		} else {
+			W("more memory or swap/zram, or a smaller working set");
+		}
 		W("a memory cgroup limit on the growing service, so it fails alone instead of the machine");
 		N("echo 3 > drop_caches: the kernel already reclaimed what it could before the OOM "
-		  "kill; clean page cache left was %s", human(file, r->page_kb, b, sizeof b));
+		  "kill; page cache left (active + inactive file) was %s", human(file, r->page_kb, b, sizeof b));
 		N("compact_memory: %s", order0 ? "compaction never runs for order-0 requests" :
 		  "no amount of compaction creates memory");
 		break;
@@ -665,11 +816,26 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 		N("free memory elsewhere on the machine, drop_caches or compact_memory: the limit is per cgroup");
 		break;
 	case C_CPUSET:
+		if (a->cpuset_zones_unusable) {
+			W("allowed nodes (cpuset.mems, the memory policy) that include a zone this request "
+			  "may use, e.g. a node with a Normal zone; a node of only ZONE_MOVABLE serves user "
+			  "pages that may move, never kernel or unmovable ones");
+			N("killing tasks or freeing memory on the allowed nodes: the free memory there is "
+			  "of a kind this request may not use");
+			break;
+		}
 		W("widening the allowed nodes (cpuset.mems, the memory policy) or freeing memory on them");
 		N("free memory on other nodes: the policy forbids it");
 		break;
 	case C_UNKNOWN:
-		W("a complete report: the zone lines, the buddy lines and the request line");
+		if (a->missing[0])
+			W("a complete report (missing here: %.400s)", a->missing);
+		else
+			W("nothing in the report's numbers: every zone this request may use passed its "
+			  "check when the report was printed (memory freed in between, or per-CPU lists)%s",
+			  (a->g.f & OOMLOG_F_NORETRY) || !(a->g.f & OOMLOG_F_DIRECT_RECLAIM) ?
+			  "; this request could not reclaim or retry, so such failures are expected and "
+			  "the caller must handle them (and pass __GFP_NOWARN)" : "");
 		break;
 	}
 	if (order0 && a->cause != C_MEMCG && a->cause != C_CPUSET && a->cause != C_UNKNOWN &&
@@ -681,11 +847,6 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 
 /* ---- output -------------------------------------------------------------------------- */
 
-static const char *zone_kind_name(enum kmem_zone_kind k)
-{
-	static const char *const n[] = { "DMA", "DMA32", "Normal", "HighMem", "Movable", "Device", "?" };
-	return n[k <= KMEM_ZONE_OTHER ? k : KMEM_ZONE_OTHER];
-}
 
 /* The pre-4.4 loop steps, recomputed for display (the verdict keeps the last). */
 static void loop_steps(const struct kmem_zone *z, const struct kmem_verdict *v, int order,
@@ -751,7 +912,9 @@ static void print_report(const char *fname, int idx, int total, struct oomlog_re
 		       a->req.may_use_cma ? " (may use CMA)" : " (may not use CMA)",
 		       zone_kind_name(a->req.highest_zone),
 		       (a->req.alloc_flags & KMEM_ALLOC_HIGH) ? "; __GFP_HIGH: min/2" : "",
-		       (a->req.alloc_flags & KMEM_ALLOC_HARDER) ? "; atomic: min less a quarter, may use the high-atomic reserve" : "");
+		       (a->req.alloc_flags & KMEM_ALLOC_HARDER) ?
+		       (a->era == KMEM_ERA_PRE44 ? "; atomic: min less a quarter"
+						 : "; atomic: min less a quarter, may use the high-atomic reserve") : "");
 		printf("  What asked: %s\n", a->asked);
 		if (a->have_req && r->kind == OOMLOG_KIND_OOM)
 			printf("  It may reclaim%s, so when reclaim made no progress the kernel %s\n",
@@ -851,6 +1014,9 @@ static void print_report(const char *fname, int idx, int total, struct oomlog_re
 		if (a->outside_free > 0)
 			printf("  Free outside the zones this request may use: %lld pages (%s)\n",
 			       (long long)a->outside_free, human(a->outside_free, r->page_kb, b2, sizeof b2));
+		if (a->unprinted_free > 0)
+			printf("    of which %lld pages in zones the kernel did not print (the Mem-Info "
+			       "total less the zone lines)\n", (long long)a->unprinted_free);
 		printf("\nCause: %s\n  %s.\n", cause_names[a->cause], a->why);
 		if (a->era == KMEM_ERA_PRE44 && a->cause == C_HIGHORDER) {
 			int any = 0;
@@ -914,6 +1080,7 @@ static void print_report(const char *fname, int idx, int total, struct oomlog_re
 	}
 	if (r->have & OOMLOG_H_CHOSEN) {
 		json_object_set_new(vj, "chosen_pid", json_integer(r->chosen_pid));
+		json_object_set_new(vj, "chosen_comm", json_string(r->chosen_comm));
 		json_object_set_new(vj, "score", json_integer(r->chosen_score));
 	}
 	if (r->ntasks)

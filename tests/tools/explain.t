@@ -28,7 +28,7 @@ grep -v '^#' "$man" | while IFS="$tab" read -r f cause kernel arch order gfp tas
   case "$task" in ''|'?'*|'-'*) ;; *) t=$(jq -r '.reports[0].request.task' "$out")
     [ "$t" = "$task" ] || fail "$f: task '$t', expected '$task'";; esac
   case "$victim" in ''|'?'*|'-'*) ;; *)
-    jq -e --arg v "$victim" '[.reports[].victim.comm] | index($v) != null' "$out" >/dev/null ||
+    jq -e --arg v "$victim" '[.reports[].victim | (.comm // .chosen_comm)] | index($v) != null' "$out" >/dev/null ||
       fail "$f: victim $victim not found";; esac
   # Every "A<=B" of the key numbers must be one of the printed comparisons.
   for pair in $(printf '%s\n' "$keys" | grep -oE -- '-?[0-9]+<=-?[0-9]+'); do
@@ -64,6 +64,18 @@ for b in tests/data/oom/bad/*; do
   [ $rc -le 1 ] || fail "bad input $b (--json): exit $rc"
   if [ $rc -eq 0 ] && ! jq -e '.count >= 1' "$tmp/o" >/dev/null; then fail "bad input $b: invalid JSON"; fi
 done
+# Control bytes in a log (a hostile task name, a damaged capture) never reach
+# the terminal: no C0/C1 control or invalid UTF-8 byte in the text output
+# of any bad input, nor of a report whose task and victim names carry ESC,
+# a raw CSI (0x9b) and an encoded C1 (U+009B).
+printf '[ 1.0] bad\033[31m\233x\302\233 invoked oom-killer: gfp_mask=0xd0, order=0\n[ 1.1] Normal free:100kB min:400kB low:500kB high:600kB present:9000kB managed:9000kB\n[ 1.2] Killed process 7 (ev\033]0;il\007) total-vm:1kB\n' >"$tmp/ctl.log"
+for b in tests/data/oom/bad/* "$tmp/ctl.log"; do
+  case "$b" in *.sh) continue;; esac
+  "$cli" explain "$b" 2>/dev/null | LC_ALL=C.UTF-8 grep -naP '[\x00-\x08\x0b-\x1f\x7f\x{80}-\x{9f}]|[^\x00-\x{10ffff}]' >"$tmp/ctl" 2>&1
+  [ -s "$tmp/ctl" ] && fail "control bytes in the output for $b: $(head -c 200 "$tmp/ctl" | od -c | head -3)"
+done
+"$cli" explain "$tmp/ctl.log" | grep -q "bad?\[31m?x?? asked" ||
+  fail "ctl.log: task name not shown with its control bytes replaced: $("$cli" explain "$tmp/ctl.log" | head -3)"
 : >"$tmp/empty"
 "$cli" explain "$tmp/empty" >/dev/null 2>"$tmp/e"; rc=$?
 [ $rc -eq 1 ] || fail "empty file: exit $rc"
