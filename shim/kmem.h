@@ -61,6 +61,8 @@ enum {
 	KMEM_ZK_CMA_PRESENT = 1u << 14, /* the zone has CMA pageblocks (cma_pages > 0
 	                                   or CMA letters/lists seen) */
 	KMEM_ZK_UNRECL      = 1u << 15, /* zoneinfo "node_unreclaimable:" (4.8+) */
+	KMEM_ZK_WRAPPED     = 1u << 16, /* a buddyinfo count printed from 2^63 up (a
+	                                   wrapped negative): read as 0 */
 };
 
 /* One zone's free-memory state. Zero-initialise, then let parsers fill it. */

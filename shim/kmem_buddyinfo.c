@@ -31,6 +31,7 @@ int kmem_parse_buddyinfo(const char *buf, size_t len, struct kmem_zone *zones,
 		const char *name;
 		size_t name_len;
 		int norders = 0, rc, i;
+		bool wrapped = false;
 
 		line++;
 		if (kt_at_end(&c))
@@ -48,6 +49,10 @@ int kmem_parse_buddyinfo(const char *buf, size_t len, struct kmem_zone *zones,
 			rc = kt_num_token(&c, &v);
 			if (rc)
 				return fail(errline, line, rc);
+			if (v < 0) { /* nr_free underflowed: printed %lu */
+				wrapped = true;
+				v = 0;
+			}
 			counts[norders++] = v;
 		}
 		if (norders == 0)
@@ -58,7 +63,7 @@ int kmem_parse_buddyinfo(const char *buf, size_t len, struct kmem_zone *zones,
 		for (int o = 0; o < KMEM_MAX_ORDERS; o++)
 			zones[i].nr_free[o] = o < norders ? counts[o] : 0;
 		zones[i].norders = norders;
-		zones[i].known |= KMEM_ZK_BUDDY;
+		zones[i].known |= KMEM_ZK_BUDDY | (wrapped ? KMEM_ZK_WRAPPED : 0);
 		seen++;
 	}
 	return seen ? 0 : fail(errline, line ? line : 1, -EINVAL);

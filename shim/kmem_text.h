@@ -90,7 +90,7 @@ static inline bool kt_lit(struct kmem_cur *c, const char *lit)
 static inline int kt_i64(struct kmem_cur *c, int64_t *out, bool neg_ok)
 {
 	bool neg = false;
-	int64_t v = 0;
+	uint64_t v = 0;
 
 	kt_skip_ws(c);
 	if (neg_ok && c->p < c->end && *c->p == '-') {
@@ -100,14 +100,18 @@ static inline int kt_i64(struct kmem_cur *c, int64_t *out, bool neg_ok)
 	if (c->p >= c->end || !kt_digit(*c->p))
 		return -EINVAL;
 	while (c->p < c->end && kt_digit(*c->p)) {
-		int d = *c->p - '0';
+		unsigned d = (unsigned)(*c->p - '0');
 
-		if (v > (INT64_MAX - d) / 10)
+		if (v > (UINT64_MAX - d) / 10)
 			return -ERANGE;
 		v = v * 10 + d;
 		c->p++;
 	}
-	*out = neg ? -v : v;
+	if (neg && v > INT64_MAX)
+		return -ERANGE;
+	/* The kernel prints unsigned long with %lu: a value from 2^63 up is a
+	 * negative one wrapped (an underflowed counter); kept as that. */
+	*out = neg ? -(int64_t)v : v > INT64_MAX ? -(int64_t)(UINT64_MAX - v) - 1 : (int64_t)v;
 	return 0;
 }
 

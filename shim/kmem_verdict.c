@@ -434,6 +434,11 @@ int kmem_node_verdict(const struct kmem_zone *zones, size_t n, int node,
 		verdicts[i].block_order = -1;
 		if (zones[i].node != node || !kmem_zone_allowed(zones[i].kind, req))
 			continue;
+		/* An empty zone is in no zonelist (build_zonerefs_node adds only
+		 * managed_zone()s). */
+		if ((zones[i].known & KMEM_ZK_MANAGED) ? zones[i].managed == 0
+		    : (zones[i].known & KMEM_ZK_PRESENT) && zones[i].present == 0)
+			continue;
 		rc = kmem_zone_verdict(&zones[i], &r, era, wmark, &verdicts[i]);
 		if (rc)
 			return rc;

@@ -94,7 +94,7 @@ static int zone_line(struct kmem_cur *c, struct kmem_zone *z, bool *node_stats)
 		rc = kt_num_token(c, &v);
 		if (rc)
 			return rc;
-		z->free = v;
+		z->free = v < 0 ? 0 : v; /* a wrapped counter: the kernel reads it as 0 */
 		z->known |= KMEM_ZK_FREE;
 		*node_stats = false;
 		return 0;
@@ -109,7 +109,7 @@ static int zone_line(struct kmem_cur *c, struct kmem_zone *z, bool *node_stats)
 			return rc;
 		/* "pages free" and nr_free_pages are the same counter. */
 		if (!(z->known & KMEM_ZK_FREE)) {
-			z->free = v;
+			z->free = v < 0 ? 0 : v;
 			z->known |= KMEM_ZK_FREE;
 		}
 		return 0;
@@ -124,6 +124,10 @@ static int zone_line(struct kmem_cur *c, struct kmem_zone *z, bool *node_stats)
 		 * known keys carry a single number. */
 		if (!kt_at_end(c))
 			return -EINVAL;
+		/* zone_page_state() reads a negative (wrapped, printed %lu)
+		 * counter as 0; spanned/present/managed beyond 2^63 are garbage. */
+		if (v < 0)
+			v = 0;
 		memcpy((char *)z + fields[i].off, &v, sizeof v);
 		z->known |= fields[i].bit;
 		if (fields[i].off == offsetof(struct kmem_zone, cma_pages) && v > 0)

@@ -43,6 +43,7 @@ struct reqrow {
 	enum kmem_req_kind kind;
 	struct kmem_request req;
 	bool exists;           /* false: no such request on this arch (THP, ARM32) */
+	const char *why_not;   /* when !exists */
 };
 
 struct proc_row {
@@ -68,6 +69,7 @@ struct sample {
 	struct kmem_kv vm[MAX_KV];
 	size_t nvm;
 	bool have_vm;
+	bool have_zoneinfo;    /* false: buddyinfo alone (no watermarks) */
 	struct kmem_kv mi[512];
 	size_t nmi;
 	bool have_mi;
@@ -273,22 +275,43 @@ static int load_zones(const struct opts *o, struct sample *s)
 	size_t line = 0;
 	int rc;
 
+	/* Either file alone still says something (zoneinfo: the order-0
+	 * verdicts; buddyinfo: the free blocks); neither is an error. */
 	s->nzones = 0;
-	if (get(o, "zoneinfo", &f, true))
-		return -1;
-	rc = kmem_parse_zoneinfo(f.buf, f.len, s->zones, MAX_ZONES, &s->nzones, &line);
-	free(f.buf);
-	if (rc) {
-		bad_parse(o, "zoneinfo", rc, line);
+	char path[4096];
+	int zrc = get(o, "zoneinfo", &f, false);
+	if (!zrc) {
+		rc = kmem_parse_zoneinfo(f.buf, f.len, s->zones, MAX_ZONES, &s->nzones, &line);
+		free(f.buf);
+		if (rc) {
+			bad_parse(o, "zoneinfo", rc, line);
+			return -1;
+		}
+	}
+	int brc = get(o, "buddyinfo", &f, false);
+	if (!brc) {
+		rc = kmem_parse_buddyinfo(f.buf, f.len, s->zones, MAX_ZONES, &s->nzones, &line);
+		free(f.buf);
+		if (rc) {
+			bad_parse(o, "buddyinfo", rc, line);
+			return -1;
+		}
+	}
+	if (zrc && brc) {
+		path_of(path, sizeof path, o, "zoneinfo");
+		fprintf(stderr, "fragguard: cannot read '%s': %s\n", path, strerror(-zrc));
 		return -1;
 	}
-	if (get(o, "buddyinfo", &f, true))
-		return -1;
-	rc = kmem_parse_buddyinfo(f.buf, f.len, s->zones, MAX_ZONES, &s->nzones, &line);
-	free(f.buf);
-	if (rc) {
-		bad_parse(o, "buddyinfo", rc, line);
-		return -1;
+	s->have_zoneinfo = !zrc;
+	if (zrc) {
+		path_of(path, sizeof path, o, "zoneinfo");
+		fprintf(stderr, "fragguard: cannot read '%s': %s; without the watermarks only the free "
+			"blocks are shown\n", path, strerror(-zrc));
+	}
+	if (brc) {
+		path_of(path, sizeof path, o, "buddyinfo");
+		fprintf(stderr, "fragguard: cannot read '%s': %s; without the free blocks per order only "
+			"order-0 requests can be judged\n", path, strerror(-brc));
 	}
 	s->have_pti_file = false;
 	s->pti_note = NULL;
@@ -359,6 +382,41 @@ static int page_kb_of(const struct opts *o, const struct sample *s)
 	return 4;
 }
 
+/* What the files say about each other: a zone in buddyinfo but not in
+ * zoneinfo (a capture cut short), wrapped counters; and, when the release is
+ * unknown, the era the zoneinfo layout proves (no "managed" before 3.8). */
+static void check_zones(const struct opts *o, struct sample *s)
+{
+	bool any_free = false, any_managed = false;
+
+	for (size_t i = 0; i < s->nzones; i++) {
+		struct kmem_zone *z = &s->zones[i];
+
+		if (s->have_zoneinfo && (z->known & KMEM_ZK_BUDDY) &&
+		    !(z->known & (KMEM_ZK_FREE | KMEM_ZK_MIN)))
+			fprintf(stderr, "fragguard: node %d zone %s is in %s/buddyinfo but not in its "
+				"zoneinfo (a capture cut short?): its watermarks are unknown\n",
+				z->node, z->name, o->proc ? o->proc : "/proc");
+		if (z->known & KMEM_ZK_WRAPPED)
+			fprintf(stderr, "fragguard: node %d zone %s: a free-block count in buddyinfo is "
+				"beyond 2^63 (a counter that went below zero): read as 0\n", z->node, z->name);
+		for (int k = 0; k < z->norders; k++)
+			if (z->nr_free[k] == 4294967295LL) {
+				fprintf(stderr, "fragguard: node %d zone %s: %u free blocks of order %d "
+					"is 2^32-1, a 32-bit counter that went below zero\n", z->node, z->name,
+					4294967295u, k);
+				break;
+			}
+		any_free |= (z->known & KMEM_ZK_FREE) != 0;
+		any_managed |= (z->known & KMEM_ZK_MANAGED) != 0;
+	}
+	if (!o->era_forced && !s->release[0] && any_free && !any_managed) {
+		s->era = KMEM_ERA_PRE44;
+		s->era_why = "kernel release unknown; the zoneinfo has no 'managed' lines, so the "
+			     "kernel is older than 3.8";
+	}
+}
+
 static void build_requests(struct sample *s)
 {
 	static const enum kmem_req_kind kinds[4] = {
@@ -369,6 +427,16 @@ static void build_requests(struct sample *s)
 	for (int i = 0; i < 4; i++) {
 		s->reqs[i].kind = kinds[i];
 		s->reqs[i].exists = kmem_request_for(&s->reqs[i].req, kinds[i], s->arch, fl) == 0;
+		s->reqs[i].why_not = NULL; /* the architecture */
+		if (kinds[i] == KMEM_REQ_THP && s->reqs[i].exists && s->release[0]) {
+			int ma, mi, pa;
+
+			if (!kmem_parse_release(s->release, strlen(s->release), &ma, &mi, &pa) &&
+			    (ma < 2 || (ma == 2 && (mi < 6 || (mi == 6 && pa < 38))))) {
+				s->reqs[i].exists = false;
+				s->reqs[i].why_not = "no transparent huge pages before 2.6.38";
+			}
+		}
 		/* A 2 MiB huge page is order 9 only with 4 KiB pages. */
 		if (kinds[i] == KMEM_REQ_THP && s->reqs[i].exists && s->page_kb > 4) {
 			int o = 0;
@@ -586,6 +654,16 @@ struct eval {
 
 static const char *verdict_word(const struct eval *e)
 {
+	/* Granted on the watermarks, but the free blocks of the order are
+	 * not known (no buddyinfo): the block check cannot be made. */
+	if (e->zone_low >= 0 && (e->v_low[e->zone_low].missing & KMEM_ZK_BUDDY))
+		return "UNKNOWN";
+	if (e->zone_low < 0 && e->zone_min >= 0 && (e->v_min[e->zone_min].missing & KMEM_ZK_BUDDY))
+		return "UNKNOWN";
+	/* Refused, but a zone it may use has no watermarks (not in zoneinfo). */
+	for (size_t i = 0; e->zone_min < 0 && i < MAX_ZONES; i++)
+		if (e->checked[i] && (e->v_min[i].missing & (KMEM_ZK_FREE | KMEM_ZK_MIN)))
+			return "UNKNOWN";
 	if (e->zone_low >= 0)
 		return "OK";
 	if (e->zone_min >= 0)
@@ -742,6 +820,10 @@ static void print_text(const struct opts *o, struct sample *s, int interval_ms)
 			printf("  %4d %-8s   (empty)\n", z->node, z->name);
 			continue;
 		}
+		if (!(z->known & (KMEM_ZK_FREE | KMEM_ZK_MIN))) {
+			printf("  %4d %-8s   (not in zoneinfo: watermarks unknown)\n", z->node, z->name);
+			continue;
+		}
 		hsize(a, sizeof a, z->free, s->page_kb);
 		hsize(b, sizeof b, z->min, s->page_kb);
 		hsize(c, sizeof c, z->low, s->page_kb);
@@ -758,7 +840,8 @@ static void print_text(const struct opts *o, struct sample *s, int interval_ms)
 		       (z->known & KMEM_ZK_FREE_CMA) ? f : "-", res[0] ? res : "-");
 	}
 	for (size_t i = 0; i < s->nzones; i++)
-		if (!(s->zones[i].known & KMEM_ZK_MANAGED)) {
+		if (!(s->zones[i].known & KMEM_ZK_MANAGED) &&
+		    (s->zones[i].known & (KMEM_ZK_FREE | KMEM_ZK_MIN))) {
 			printf("  (* present pages: this kernel does not report managed)\n");
 			break;
 		}
@@ -768,16 +851,22 @@ static void print_text(const struct opts *o, struct sample *s, int interval_ms)
 	for (size_t i = 0; i < s->nzones; i++)
 		if (s->zones[i].norders > maxo)
 			maxo = s->zones[i].norders;
-	printf("\nFree blocks per order (order N = %d KiB << N)\n  zone     type       ", s->page_kb);
+	printf("\nFree blocks per order (order N = %d KiB << N)\n  %szone     type       ",
+	       s->page_kb, nn > 1 ? "node " : "");
 	for (int k = 0; k < maxo; k++)
 		printf(" %5d ", k);
 	printf("\n");
+	if (!maxo)
+		printf("  (no buddyinfo: free blocks per order unknown)\n");
 	for (size_t i = 0; i < s->nzones; i++) {
 		const struct kmem_zone *z = &s->zones[i];
 
 		if (!(z->known & KMEM_ZK_BUDDY))
 			continue;
-		printf("  %-8s %-11s", z->name, "all");
+		if (nn > 1)
+			printf("  %4d %-8s %-11s", z->node, z->name, "all");
+		else
+			printf("  %-8s %-11s", z->name, "all");
 		/* counts per type carry "+" where 5.4+ capped them (">100000") */
 		for (int k = 0; k < z->norders; k++)
 			printf(" %5lld ", (long long)z->nr_free[k]);
@@ -791,7 +880,7 @@ static void print_text(const struct opts *o, struct sample *s, int interval_ms)
 				any |= z->nr_free_mt[t][k] != 0;
 			if (!any)
 				continue;
-			printf("  %-8s %-11s", "", kmem_mt_name((enum kmem_mt)t));
+			printf("  %s%-8s %-11s", nn > 1 ? "     " : "", "", kmem_mt_name((enum kmem_mt)t));
 			for (int k = 0; k < z->norders; k++)
 				printf(" %5lld%s", (long long)z->nr_free_mt[t][k],
 				       (z->mt_capped[k] >> t) & 1 ? "+" : " ");
@@ -804,7 +893,12 @@ static void print_text(const struct opts *o, struct sample *s, int interval_ms)
 	printf("\nCan the kernel serve these now? OK: above the low watermark; TIGHT: below low,\n"
 	       "kswapd is reclaiming but it is still granted; FAIL: below min, the kernel must\n"
 	       "reclaim or compact, and for order <= 3 with no progress it OOM-kills.\n");
-	for (int ni = 0; ni < nn; ni++) {
+	if (!maxo)
+		printf("UNKNOWN: the watermarks pass, but without buddyinfo the free blocks of the\n"
+		       "order cannot be checked.\n");
+	if (!s->have_zoneinfo)
+		printf("  (no zoneinfo: without the watermarks the kernel's answers cannot be recomputed)\n");
+	for (int ni = 0; s->have_zoneinfo && ni < nn; ni++) {
 		if (nn > 1)
 			printf(" node %d\n", nodes[ni]);
 		for (int r = 0; r < 4; r++) {
@@ -815,8 +909,11 @@ static void print_text(const struct opts *o, struct sample *s, int interval_ms)
 			snprintf(what, sizeof what, "order %d %s", rr->req.order,
 				 kmem_mt_name(rr->req.mt));
 			if (!rr->exists) {
-				printf("  %-20s %-20s n/a    (no such allocation on %s)\n",
-				       kind_label(rr->kind), "", s->arch_name);
+				if (rr->why_not)
+					printf("  %-20s %-20s n/a    (%s)\n", kind_label(rr->kind), "", rr->why_not);
+				else
+					printf("  %-20s %-20s n/a    (no such allocation on %s)\n",
+					       kind_label(rr->kind), "", s->arch_name);
 				continue;
 			}
 			ev = calloc(1, sizeof *ev);
@@ -824,7 +921,12 @@ static void print_text(const struct opts *o, struct sample *s, int interval_ms)
 				return;
 			evaluate(s, rr, nodes[ni], ev);
 			printf("  %-20s %-20s %-5s", kind_label(rr->kind), what, verdict_word(ev));
-			if (ev->zone_low >= 0)
+			if (!strcmp(verdict_word(ev), "UNKNOWN") && ev->zone_low < 0 && ev->zone_min < 0)
+				printf("  a zone it may use is not in zoneinfo\n");
+			else if (!strcmp(verdict_word(ev), "UNKNOWN"))
+				printf("  the watermarks pass in %s; its free blocks are unknown\n",
+				       s->zones[ev->zone_low >= 0 ? ev->zone_low : ev->zone_min].name);
+			else if (ev->zone_low >= 0)
 				printf("  from %s\n", s->zones[ev->zone_low].name);
 			else if (ev->zone_min >= 0)
 				printf("  from %s (below its low watermark)\n", s->zones[ev->zone_min].name);
@@ -1032,6 +1134,8 @@ static void print_json(const struct opts *o, struct sample *s, int interval_ms)
 			json_object_set_new(jr, "node", json_integer(nodes[ni]));
 			if (!rr->exists) {
 				json_object_set_new(jr, "status", json_string("n/a"));
+				if (rr->why_not)
+					json_object_set_new(jr, "why", json_string(rr->why_not));
 				json_array_append_new(reqs, jr);
 				json_decref(jzs);
 				continue;
@@ -1126,6 +1230,7 @@ static int once(const struct opts *o)
 		return 1;
 	}
 	s->page_kb = page_kb_of(o, s);
+	check_zones(o, s);
 	build_requests(s);
 	procs = has_pid_dirs(o->proc ? o->proc : "/proc");
 	if (procs) {
