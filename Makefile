@@ -93,6 +93,13 @@ $(B)/tests/unit/%: tests/unit/%.c $(CORE_SRC) tests/unit/unit.h
 	$(Q)$(CC) $(CFLAGS) $(BASE) -Itests/unit $(SANITIZE) \
 	  -fno-omit-frame-pointer -o $@ $< $(CORE_SRC) -lm
 
+# Its RUNPATH is how it finds libfgvictim.so: dlopen must see it as the caller.
+$(B)/tests/preload/dlopen_caller: tests/preload/dlopen_caller.c tests/preload/check.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -O1 -g -std=gnu11 -D_GNU_SOURCE -Iinclude -fno-builtin -pthread \
+	  -Wl,--enable-new-dtags,-rpath,'$$ORIGIN/..' -o $@ $< -ldl -lpthread
+
 $(B)/tests/preload/%: tests/preload/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"

@@ -68,6 +68,8 @@ const struct conf_opt conf_opts[] = {
 	    "read DIR/buddyinfo, DIR/zoneinfo, DIR/vmstat and write DIR/sys/vm/compact_memory instead of /proc (tests, containers)"),
 	OPT("PROGRAMS", CONF_STR, programs, "", 0, sizeof(((struct fg_conf *)0)->programs),
 	    "comma-separated program names the shim serves; others get the C library's malloc (for /etc/ld.so.preload); empty: all"),
+	OPT("KEEP_DEEPBIND", CONF_BOOL, keep_deepbind, "0", 0, 1,
+	    "pass dlopen's RTLD_DEEPBIND on unchanged (such a library frees with the C library's free, which aborts on the shim's blocks: PHP extensions); 0 drops the flag"),
 };
 const unsigned conf_nopts = sizeof conf_opts / sizeof conf_opts[0];
 

@@ -34,6 +34,7 @@ struct fg_conf {
 	uint64_t refuse_hold_ms;  /* REFUSE_HOLD_MS: refusals repeat without sampling */
 	char proc_root[256];      /* PROC_ROOT: read DIR/buddyinfo... ("" /proc) */
 	char programs[256];       /* PROGRAMS: comma list of program names served ("" all) */
+	int keep_deepbind;        /* KEEP_DEEPBIND: pass dlopen's RTLD_DEEPBIND on unchanged */
 };
 
 /* CONF_STR: a NUL-terminated char array field (max = its size); CONF_SIG: a

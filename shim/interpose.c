@@ -464,7 +464,8 @@ __attribute__((destructor)) static void exit_summary(void)
 {
 	char buf[512];
 	struct fmtbuf fb;
-	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != ST_READY || g.conf.verbose < 2)
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) != ST_READY || g.conf.verbose < 2 ||
+	    !os_stderr_usable())
 		return;
 	fmt_init(&fb, buf, sizeof buf);
 	stats_text(&fb);

@@ -85,7 +85,14 @@ long os_mremap_sys(void *old, size_t old_len, size_t new_len, int flags, void *t
  * to an open descriptor still do. Inherited by fork, not by exec. */
 void os_sandbox(void);
 extern int os_sandboxed;
-/* One line to stderr, prefixed "fragguard: ". Async-signal-safe. */
+/* One line to stderr, prefixed "fragguard: ". Async-signal-safe. Nothing
+ * is written once fd 2 is no longer the file it was when the shim started
+ * (the program closed its stderr and reused the number), nor to a regular
+ * file under a file-size limit, nor in a sandbox. */
 void os_say(const char *msg);
+/* Notes what fd 2 is (at start, before the program can change it). */
+void os_stderr_remember(void);
+/* Whether os_say would write now (for writers of longer text). */
+int os_stderr_usable(void);
 
 #endif

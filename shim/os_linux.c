@@ -363,6 +363,28 @@ long os_mremap_sys(void *old, size_t old_len, size_t new_len, int flags, void *t
  * (write may not be allowed), or when stderr is a regular file and the
  * program limited file sizes (sshd sets RLIMIT_FSIZE to 0 in its
  * pre-authentication child: a write to its log file raised SIGXFSZ). */
+/* The file descriptor 2 was when the shim started (os_stderr_remember). */
+static struct {
+	int known;       /* 1: fd 2 was open; -1: it was not (never write) */
+	dev_t dev;
+	ino_t ino;
+} err0;
+
+void os_stderr_remember(void)
+{
+	struct stat st;
+	int saved = errno;
+
+	if (fstat(2, &st) == 0) {
+		err0.dev = st.st_dev;
+		err0.ino = st.st_ino;
+		err0.known = 1;
+	} else {
+		err0.known = -1;
+	}
+	errno = saved;
+}
+
 static int quiet_now(void)
 {
 	if (__atomic_load_n(&os_sandboxed, __ATOMIC_RELAXED))
@@ -370,10 +392,20 @@ static int quiet_now(void)
 	int saved = errno, quiet = 0;
 	struct rlimit lim;
 	struct stat st;
+	int have = fstat(2, &st) == 0;
 	if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
-		quiet = fstat(2, &st) < 0 || S_ISREG(st.st_mode);
+		quiet = !have || S_ISREG(st.st_mode);
+	/* A program that closed its stderr and opened something else as fd 2
+	 * (a log, a socket, a data file) must not get our lines in it. */
+	if (err0.known && (!have || err0.known < 0 || st.st_dev != err0.dev || st.st_ino != err0.ino))
+		quiet = 1;
 	errno = saved;
 	return quiet;
+}
+
+int os_stderr_usable(void)
+{
+	return !quiet_now();
 }
 
 void os_say(const char *msg)

@@ -243,6 +243,7 @@ static void sec_shim(struct fmtbuf *fb)
 	kb(fb, "thp_advised", g.thp_advise);
 	ks(fb, "prefault", !g.conf.prefault ? "off" : g.populate == 1 ? "madvise" :
 			   g.populate == 0 ? "touch" : "untested");
+	ku(fb, "deepbind_dropped", __atomic_load_n(&ctr.deepbind_dropped, __ATOMIC_RELAXED));
 	fmt_str(fb, "}");
 }
 
@@ -699,7 +700,7 @@ void report_after_fork_child(void)
 	ctr.chunks_mapped = ctr.chunks_unmapped = ctr.chunks_reused = 0;
 	ctr.bytes_prefaulted = ctr.prefault_failures = ctr.bytes_released = 0;
 	ctr.large_reused = ctr.alloc_failures = ctr.trims = ctr.page_trims = 0;
-	ctr.thp_fallback = ctr.prefault_faults_est = 0;
+	ctr.thp_fallback = ctr.prefault_faults_est = ctr.deepbind_dropped = 0;
 	front_reset_class_counts();
 	callsite_after_fork_child();
 }

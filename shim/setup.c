@@ -272,6 +272,7 @@ int setup_init(void)
 	}
 	__atomic_store_n(&init_tid, tid, __ATOMIC_RELAXED);
 	__atomic_store_n(&g.state, ST_INIT, __ATOMIC_RELEASE);
+	os_stderr_remember();
 	load_config();
 	if (g.conf.disable || !program_allowed(g.conf.programs)) {
 		__atomic_store_n(&g.state, ST_DISABLED, __ATOMIC_RELEASE);

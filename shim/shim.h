@@ -39,6 +39,7 @@ struct shim_counters {
 	uint64_t trims, page_trims;
 	uint64_t thp_fallback;
 	uint64_t prefault_faults_est;   /* faults the pre-faulting took (estimate: arena_populate) */
+	uint64_t deepbind_dropped;      /* dlopen calls whose RTLD_DEEPBIND was dropped (dlopen.c) */
 };
 extern struct shim_counters ctr;
 

@@ -6,7 +6,7 @@ BUILD="build-essential pkg-config libjansson-dev clang"
 TESTS="python3 perl sqlite3 git memcached curl busybox-static cpio qemu-system-x86 \
 libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4 time nginx-light prometheus chromium \
 gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf qemu-user libc6-dev-arm64-cross libc6-dev-armhf-cross \
-musl-tools postgresql openssh-server"
+musl-tools postgresql openssh-server php-cli jq"
 # installed PKG: true if any architecture's instance of PKG is installed
 # (dpkg -s refuses names that several architectures installed).
 installed() { dpkg-query -W -f='${db:Status-Abbrev}\n' "$1" 2>/dev/null | grep -q '^ii'; }

@@ -89,6 +89,9 @@
  *   "prefault"        "madvise" (MADV_POPULATE_WRITE), "touch" (one write
  *                     per page, kernels < 5.14), "untested" (no chunk
  *                     pre-faulted yet) or "off" (PREFAULT=0)
+ *   "deepbind_dropped" dlopen calls whose RTLD_DEEPBIND the shim dropped
+ *                     (KEEP_DEEPBIND=0), so that the library frees with the
+ *                     shim's free
  *
  * "kernel"
  *   Each feature the shim may use, found at run time where it is first

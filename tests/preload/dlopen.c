@@ -1,10 +1,15 @@
 /* dlopen.c: dlopen/dlclose 1000 times a library (libfgvictim) that allocates
  * in its constructor, destructor and functions, with blocks crossing between
  * library and program in both directions; then the same library loaded with
- * RTLD_DEEPBIND, whose malloc binds to glibc's own: its pointers are foreign
- * to the shim, which must free, realloc and measure them (decided by address)
- * without crashing. */
+ * RTLD_DEEPBIND. By default the shim drops that flag, so the library's malloc
+ * and free are the shim's and it may free the program's blocks (PHP's
+ * extensions do; with glibc's free that aborts). Run again with
+ * KEEP_DEEPBIND=1 (the test re-executes itself): the library's malloc binds
+ * to glibc's own, its pointers are foreign to the shim, which must free,
+ * realloc and measure them (decided by address) without crashing. */
 #include "check.h"
+#include <fragguard.h>
+#include <errno.h>
 #include <limits.h>
 #include <malloc.h>
 #include <string.h>
@@ -112,9 +117,34 @@ static void deepbind(void)
 	alloc_fn va = (alloc_fn)sym(h, "victim_alloc");
 	free_fn vf = (free_fn)sym(h, "victim_free");
 	void *(*vm)(void) = (void *(*)(void))sym(h, "victim_malloc_addr");
-	if (under_shim())
-		printf("deepbind library's malloc is %s\n",
-		       vm() == dlsym(RTLD_DEFAULT, "malloc") ? "the shim's" : "glibc's");
+	const char *keep = getenv("FRAGGUARD_KEEP_DEEPBIND");
+	int kept = keep && !strcmp(keep, "1");
+	/* A disabled shim (DISABLE=1) serves nothing and drops nothing. */
+	int active = 0;
+	if (under_shim()) {
+		int (*st)(struct fg_stats *, size_t) =
+			(int (*)(struct fg_stats *, size_t))dlsym(RTLD_DEFAULT, "fg_stats");
+		struct fg_stats fs;
+		active = st && st(&fs, sizeof fs) == 0 && fs.active;
+		int shims = vm() == dlsym(RTLD_DEFAULT, "malloc");
+		printf("deepbind library's malloc is %s\n", shims ? "the shim's" : "glibc's");
+		CHECKF(shims == (active && !kept), "RTLD_DEEPBIND with KEEP_DEEPBIND=%d, shim %s: "
+		       "the library's malloc is %s", kept, active ? "active" : "disabled",
+		       shims ? "the shim's" : "glibc's");
+	}
+	kept |= !active && under_shim();
+	/* The program's blocks freed by the library (PHP's extensions free what
+	 * the engine allocated): only safe when the library's free is the
+	 * shim's, i.e. unless the flag was kept. */
+	for (int i = 0; !kept && i < 2000; i++) {
+		size_t n = (size_t)i * 37 % 200000 + 1;
+		unsigned char *mine = malloc(n);
+		CHECK(mine != NULL);
+		if (!mine)
+			continue;
+		memset(mine, 3, n);
+		vf(mine);
+	}
 
 	/* The library's pointers, freed, realloc'ed and measured by the program. */
 	static const size_t sizes[] = { 1, 24, 100, 1000, 4096, 50000, 140000,
@@ -178,6 +208,21 @@ int main(int argc, char **argv)
 	loop(rounds);
 #ifdef RTLD_DEEPBIND
 	deepbind();
+	/* Once more with the flag kept: the foreign-pointer direction. */
+	if (under_shim() && !getenv("FRAGGUARD_KEEP_DEEPBIND") && !check_failures) {
+		fflush(stdout);
+		setenv("FRAGGUARD_KEEP_DEEPBIND", "1", 1);
+		char self[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+		if (n > 0) {
+			self[n] = 0;
+			execl(self, self, "20", (char *)NULL);
+		}
+		/* qemu-user without binfmt_misc cannot run /proc/self/exe. */
+		if (errno != ENOEXEC)
+			FATAL("re-exec with KEEP_DEEPBIND=1: %s", strerror(errno));
+		printf("KEEP_DEEPBIND=1 pass not run: cannot re-execute %s here\n", self);
+	}
 #endif
 	return check_done("dlopen");
 }
