@@ -46,7 +46,7 @@ int kmem_parse_buddyinfo(const char *buf, size_t len, struct kmem_zone *zones,
 
 			if (norders == KMEM_MAX_ORDERS)
 				return fail(errline, line, -ERANGE);
-			rc = kt_num_token(&c, &v);
+			rc = kt_counter(&c, &v);
 			if (rc)
 				return fail(errline, line, rc);
 			if (v < 0) { /* nr_free underflowed: printed %lu */

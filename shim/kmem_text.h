@@ -1,7 +1,8 @@
 /* kmem_text.h: bounded line and token scanning shared by the /proc parsers
  * (static inline, so each parser stays self-contained in the shim).
  * Never reads outside [p, end); never allocates; numbers overflow into
- * -ERANGE rather than wrapping. A line ends at '\n' or at end of input; a
+ * -ERANGE rather than wrapping (kt_counter: the kernel's %lu counters, read
+ * up to 2^64-1 and kept as the negative value they wrapped from). A line ends at '\n' or at end of input; a
  * trailing '\r' and NUL bytes count as whitespace. */
 #ifndef FG_KMEM_TEXT_H
 #define FG_KMEM_TEXT_H
@@ -90,13 +91,35 @@ static inline bool kt_lit(struct kmem_cur *c, const char *lit)
 static inline int kt_i64(struct kmem_cur *c, int64_t *out, bool neg_ok)
 {
 	bool neg = false;
-	uint64_t v = 0;
+	int64_t v = 0;
 
 	kt_skip_ws(c);
 	if (neg_ok && c->p < c->end && *c->p == '-') {
 		neg = true;
 		c->p++;
 	}
+	if (c->p >= c->end || !kt_digit(*c->p))
+		return -EINVAL;
+	while (c->p < c->end && kt_digit(*c->p)) {
+		int d = *c->p - '0';
+
+		if (v > (INT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+		c->p++;
+	}
+	*out = neg ? -v : v;
+	return 0;
+}
+
+/* A kernel counter printed with %lu, a whole token: up to 2^64-1, where a
+ * value from 2^63 up is a negative one wrapped (a counter that went below
+ * zero) and is returned as that negative value. 0, -EINVAL, -ERANGE. */
+static inline int kt_counter(struct kmem_cur *c, int64_t *out)
+{
+	uint64_t v = 0;
+
+	kt_skip_ws(c);
 	if (c->p >= c->end || !kt_digit(*c->p))
 		return -EINVAL;
 	while (c->p < c->end && kt_digit(*c->p)) {
@@ -107,11 +130,9 @@ static inline int kt_i64(struct kmem_cur *c, int64_t *out, bool neg_ok)
 		v = v * 10 + d;
 		c->p++;
 	}
-	if (neg && v > INT64_MAX)
-		return -ERANGE;
-	/* The kernel prints unsigned long with %lu: a value from 2^63 up is a
-	 * negative one wrapped (an underflowed counter); kept as that. */
-	*out = neg ? -(int64_t)v : v > INT64_MAX ? -(int64_t)(UINT64_MAX - v) - 1 : (int64_t)v;
+	if (c->p < c->end && !kt_space(*c->p))
+		return -EINVAL;
+	*out = v > INT64_MAX ? -(int64_t)(UINT64_MAX - v) - 1 : (int64_t)v;
 	return 0;
 }
 

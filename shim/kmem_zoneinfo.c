@@ -51,6 +51,16 @@ done:
 	return 0;
 }
 
+/* A zone counter: printed %lu (kt_counter: from 2^63 up a wrapped negative)
+ * or, for the few %ld fields, with a sign. */
+static int counter(struct kmem_cur *c, int64_t *v)
+{
+	kt_skip_ws(c);
+	if (c->p < c->end && *c->p == '-')
+		return kt_i64(c, v, true);
+	return kt_counter(c, v);
+}
+
 struct field {
 	const char *key;
 	size_t off;
@@ -91,7 +101,7 @@ static int zone_line(struct kmem_cur *c, struct kmem_zone *z, bool *node_stats)
 	if (kt_eq(key, klen, "pages")) {
 		if (!kt_lit(c, "free"))
 			return 0;
-		rc = kt_num_token(c, &v);
+		rc = kt_counter(c, &v);
 		if (rc)
 			return rc;
 		z->free = v < 0 ? 0 : v; /* a wrapped counter: the kernel reads it as 0 */
@@ -104,7 +114,7 @@ static int zone_line(struct kmem_cur *c, struct kmem_zone *z, bool *node_stats)
 	if (kt_eq(key, klen, "protection:"))
 		return parse_protection(c, z);
 	if (kt_eq(key, klen, "nr_free_pages")) {
-		rc = kt_i64(c, &v, true);
+		rc = counter(c, &v);
 		if (rc)
 			return rc;
 		/* "pages free" and nr_free_pages are the same counter. */
@@ -117,7 +127,7 @@ static int zone_line(struct kmem_cur *c, struct kmem_zone *z, bool *node_stats)
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		if (!kt_eq(key, klen, fields[i].key))
 			continue;
-		rc = kt_i64(c, &v, true);
+		rc = counter(c, &v);
 		if (rc)
 			return rc;
 		/* 2.6.2x: "scanned 0 (active: 0, inactive: 0)" has trailing text;

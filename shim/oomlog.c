@@ -359,7 +359,9 @@ static int is_buddy_line(const char *s)
 
 static int is_start(const char *s)
 {
-	return strstr(s, " invoked oom-killer") || strstr(s, "page allocation failure");
+	return strstr(s, " invoked oom-killer") || strstr(s, "page allocation failure") ||
+	       strstr(s, "page allocation stalls for ") || strstr(s, "vmalloc error: size ") ||
+	       strstr(s, "vmalloc: allocation failure");
 }
 
 /* Lines that never continue a wrapped line even without a prefix. */
@@ -486,7 +488,8 @@ static void parse_request(struct oomlog_report *r, const char *s, const char *at
 	int64_t v;
 	const char *p;
 
-	r->kind = failure ? OOMLOG_KIND_ALLOC_FAIL : OOMLOG_KIND_OOM;
+	r->kind = failure == 3 ? OOMLOG_KIND_VMALLOC : failure == 2 ? OOMLOG_KIND_STALL :
+		  failure ? OOMLOG_KIND_ALLOC_FAIL : OOMLOG_KIND_OOM;
 	r->have |= OOMLOG_H_REQUEST;
 	/* The task name precedes " invoked" or ": page allocation failure". */
 	size_t n = (size_t)(at - s);
@@ -1133,7 +1136,7 @@ static void report_reset(struct oomlog_report *r)
 	r->killed_total_vm_kb = r->killed_anon_rss_kb = r->killed_file_rss_kb = -1;
 	r->killed_shmem_rss_kb = r->killed_pgtables_kb = -1;
 	r->swap_free_kb = r->swap_total_kb = -1;
-	r->memcg_usage_kb = r->memcg_limit_kb = -1;
+	r->memcg_usage_kb = r->memcg_limit_kb = r->vmalloc_bytes = -1;
 	r->ram_pages = r->reserved_pages = r->highmem_pages = r->cma_reserved_pages = -1;
 	r->page_kb = 4;
 }
@@ -1226,11 +1229,21 @@ static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 			parse_request(r, s, at, 0);
 			continue;
 		}
-		if ((at = strstr(s, "page allocation failure")) != NULL) {
+		if ((at = strstr(s, "page allocation failure")) != NULL ||
+		    (at = strstr(s, "page allocation stalls for ")) != NULL ||
+		    (at = strstr(s, "vmalloc error: size ")) != NULL ||
+		    (at = strstr(s, "vmalloc: allocation failure")) != NULL) {
 			const char *b = at;
 			while (b > s && b[-1] == ' ')
 				b--;
-			parse_request(r, s, b, 1);
+			parse_request(r, s, b, at[0] == 'v' ? 3 : at[16] == 's' ? 2 : 1);
+			if (at[0] == 'v' && strstr(at, "vm_struct allocation failed"))
+				r->hints |= OOMLOG_HINT_VM_AREA;
+			if (at[0] == 'v') {
+				int64_t v;
+				if (find_num(at, "size ", &v) || find_num(at, "failure: ", &v))
+					r->vmalloc_bytes = v;
+			}
 			continue;
 		}
 		if ((starts(s, "CPU: ") && (strstr(s, "PID: ") || strstr(s, "ainted"))) ||

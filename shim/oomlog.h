@@ -21,7 +21,9 @@
 
 enum oomlog_kind {
 	OOMLOG_KIND_OOM,        /* "invoked oom-killer" (or its kill lines alone) */
-	OOMLOG_KIND_ALLOC_FAIL  /* "page allocation failure": the caller got NULL */
+	OOMLOG_KIND_ALLOC_FAIL, /* "page allocation failure": the caller got NULL */
+	OOMLOG_KIND_STALL,      /* "page allocation stalls for Nms" (4.9-4.14): still retrying */
+	OOMLOG_KIND_VMALLOC     /* "vmalloc error: size N" / "vmalloc: allocation failure" */
 };
 
 /* Bits of oomlog_report.have: the sections the text contained. */
@@ -66,6 +68,7 @@ enum {
 	OOMLOG_HINT_CONSTRAINT   = 1u << 12, /* "oom-kill:constraint=": 4.19+ */
 	OOMLOG_HINT_FREE_CMA     = 1u << 13, /* free_cma printed: 3.7+ */
 	OOMLOG_HINT_WRITEPENDING = 1u << 14, /* "writepending:": 4.8+ */
+	OOMLOG_HINT_VM_AREA      = 1u << 15, /* vmalloc: "vm_struct allocation failed" */
 };
 
 /* One row of the task list. Page counts are pages. */
@@ -144,6 +147,7 @@ struct oomlog_report {
 	char memcg[256];               /* the cgroup whose limit was hit */
 	char task_memcg[256];
 	int64_t memcg_usage_kb, memcg_limit_kb;
+	int64_t vmalloc_bytes;         /* OOMLOG_KIND_VMALLOC: the size asked for; -1 not printed */
 	char panic[128];
 };
 

@@ -49,6 +49,7 @@ struct analysis {
 	int64_t outside_free, allowed_free;
 	int64_t unprinted_free;  /* part of outside_free: the summary's free beyond the zone lines */
 	int accounting_bug;      /* a zone's free counter far below its free lists */
+	int vm_area;             /* vmalloc ran out of address space, not pages */
 	int cpuset_zones_unusable; /* the allowed nodes' zones are all of a kind it may not use */
 	int reclaim_failed;      /* exhausted, yet page cache and swap left */
 };
@@ -117,6 +118,8 @@ static const struct { const char *frame; const char *kind; const char *text; } f
 	{ "pmd_alloc_one", "page_table", "a page-table page (PMD level)" },
 	{ "__pud_alloc", "page_table", "a page-table page (PUD level)" },
 	{ "do_huge_pmd_anonymous_page", "thp", "a transparent huge page for an anonymous fault" },
+	{ "khugepaged_alloc_page", "thp", "a transparent huge page for khugepaged to collapse into (it may fail: khugepaged retries later)" },
+	{ "khugepaged", "thp", "a transparent huge page for khugepaged to collapse into (it may fail: khugepaged retries later)" },
 	{ "alloc_thread_stack_node", "kernel_stack", "a kernel stack for a new thread/process (fork/clone)" },
 	{ "alloc_thread_info", "kernel_stack", "a kernel stack for a new thread/process (fork/clone)" },
 	{ "alloc_kmem_pages_node", "kernel_stack", "a kernel stack for a new thread/process (fork/clone)" },
@@ -136,6 +139,7 @@ static const struct { const char *frame; const char *kind; const char *text; } f
 	{ "vmalloc", "vmalloc", "vmalloc memory" },
 	{ "mem_cgroup_try_charge", "memcg_charge", "a page charged to a memory cgroup" },
 	{ "try_charge", "memcg_charge", "a page charged to a memory cgroup" },
+	{ "mem_cgroup_oom_synchronize", "memcg_charge", "a page charged to a memory cgroup at a page fault (the charge failed; the cgroup's OOM kill ran as the fault returned)" },
 	{ "__do_page_cache_readahead", "page_cache", "page cache (file read-ahead)" },
 	{ "filemap_fault", "page_cache", "page cache for a file-backed page fault" },
 	{ "pagecache_get_page", "page_cache", "page cache" },
@@ -176,8 +180,10 @@ static int alloc_frame(const char *f)
 		"unwind_backtrace", "panic", "__dump_stack", "pagefault_out_of_memory",
 		"mem_cgroup_out_of_memory", "mem_cgroup_oom", "__alloc_pages_slowpath",
 		"alloc_pages_current", "alloc_page_interleave", "__get_free_page", "sync_page",
-		"preempt_schedule", "wakeup_kswapd", "__folio_alloc",
+		"preempt_schedule", "wakeup_kswapd", "__folio_alloc", "get_zeroed_page",
 	};
+	if (!strcmp(f, "mem_cgroup_oom_synchronize"))
+		return 0; /* what asked: a memcg charge at a fault, not OOM machinery */
 	for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
 		if (!strncmp(f, skip[i], strlen(skip[i])))
 			return !(strcmp(f, "alloc_pages_vma") == 0);
@@ -217,8 +223,13 @@ static void classify_trace(const struct oomlog_report *r, struct analysis *a)
 		snprintf(a->asked, sizeof a->asked, "%s",
 			 r->nframes ? "not recognised from the call trace" : "unknown (no call trace)");
 		if (r->nframes) {
-			/* Name the first frame outside the allocator. */
-			for (size_t i = 0; i < r->nframes; i++)
+			/* Name the first frame outside the allocator, a reliable
+			 * one when there is one. */
+			size_t pick = r->nframes;
+			for (size_t i = 0; i < r->nframes && pick == r->nframes; i++)
+				if (r->frames[i][0] != '?' && !alloc_frame(r->frames[i]))
+					pick = i;
+			for (size_t i = pick < r->nframes ? pick : 0; i < r->nframes; i++)
 				if (!alloc_frame(bare(r->frames[i]))) {
 					snprintf(a->asked, sizeof a->asked,
 						 "kernel code in %s (not a kind fragguard recognises)",
@@ -475,6 +486,14 @@ static enum cause zone_cause(const struct oomlog_report *r, struct analysis *a, 
 	return C_EXHAUSTED;
 }
 
+/* a + (n blocks of order o in pages), saturating: log counts are untrusted. */
+static int64_t add_blocks(int64_t a, int64_t n, int o)
+{
+	int64_t pages = n <= 0 ? 0 : n > (INT64_MAX >> o) ? INT64_MAX : n << o;
+
+	return a > INT64_MAX - pages ? INT64_MAX : a + pages;
+}
+
 /* A zone whose free counter (NR_FREE_PAGES, what the watermark check reads)
  * is far below what its own free lists hold: the kernel's accounting was
  * wrong, and the check refused memory that was free. */
@@ -489,8 +508,8 @@ static void note_accounting(const struct oomlog_report *r, struct analysis *a)
 		if (!r->zone_line_seen[i] || !a->z[i].allowed || z->norders <= 0)
 			continue;
 		for (int o = 0; o < z->norders && o < KMEM_MAX_ORDERS; o++)
-			listed += z->nr_free[o] << o;
-		if (listed > z->min && listed > 2 * z->free + 64) {
+			listed = add_blocks(listed, z->nr_free[o], o);
+		if (listed > z->min && listed / 2 > z->free + 32) {
 			snprintf(a->why, sizeof a->why, "%s's free counter (%s), which the watermark check "
 			    "reads, was far below what its own free lists held (%s): the kernel's free-page "
 			    "accounting was wrong (a kernel bug), so the check refused memory that was free", z->name,
@@ -541,6 +560,14 @@ static void analyse(struct oomlog_report *r, struct analysis *a, int forced, enu
 
 	if (!(r->have & OOMLOG_H_REQUEST))
 		miss(a, "the 'invoked oom-killer' / 'page allocation failure' line (task, order, gfp_mask)");
+	if (r->kind == OOMLOG_KIND_VMALLOC && (r->hints & OOMLOG_HINT_VM_AREA)) {
+		a->cause = C_UNKNOWN;
+		snprintf(a->why, sizeof a->why, "vmalloc found no free range of kernel virtual address "
+			 "space for it (vm_struct allocation failed): the vmalloc area (or the module "
+			 "area, for insmod) ran out, not free pages");
+		a->vm_area = 1;
+		return;
+	}
 	if (r->have & OOMLOG_H_MEMCG) {
 		a->cause = C_MEMCG;
 		snprintf(a->why, sizeof a->why, "the memory cgroup %s reached its limit",
@@ -591,9 +618,9 @@ static void analyse(struct oomlog_report *r, struct analysis *a, int forced, enu
 		int64_t listed = 0, cma = 0;
 		for (size_t i = 0; i < r->nzones; i++)
 			for (int o = 0; o < r->zones[i].norders && o < KMEM_MAX_ORDERS; o++) {
-				listed += r->zones[i].nr_free[o] << o;
+				listed = add_blocks(listed, r->zones[i].nr_free[o], o);
 				if (r->zones[i].mt_mask[o] == (1u << KMEM_MT_CMA))
-					cma += r->zones[i].nr_free[o] << o;
+					cma = add_blocks(cma, r->zones[i].nr_free[o], o);
 			}
 		if (listed > 0 && cma == listed && !a->req.may_use_cma) {
 			char b1[32];
@@ -650,10 +677,15 @@ static void victim_text(const struct oomlog_report *r, const struct analysis *a,
 		if (r->killed_anon_rss_kb >= 0)
 			cat(out, cap, ": anon-rss %s", human(r->killed_anon_rss_kb / r->page_kb, r->page_kb, b, sizeof b));
 		if (r->killed_file_rss_kb >= 0)
-			cat(out, cap, ", file-rss %lld kB", (long long)r->killed_file_rss_kb);
+			cat(out, cap, ", file-rss %s", human(r->killed_file_rss_kb / r->page_kb, r->page_kb, b, sizeof b));
 		cat(out, cap, ".\n");
 	} else if (r->have & OOMLOG_H_PANIC) {
 		cat(out, cap, "  Nobody was killed: the kernel panicked (%s).\n", r->panic);
+	} else if (r->kind == OOMLOG_KIND_STALL) {
+		cat(out, cap, "  Nobody was killed by this warning: the allocation was still being retried "
+		    "(reclaim and compaction made some progress; the kernel says so every 10 s).\n");
+	} else if (r->kind == OOMLOG_KIND_VMALLOC) {
+		cat(out, cap, "  Nobody was killed: vmalloc returned NULL to its caller.\n");
 	} else if (r->kind == OOMLOG_KIND_ALLOC_FAIL) {
 		cat(out, cap, "  Nobody was killed: the request failed and the caller got an error "
 		    "(a page allocation failure does not invoke the OOM killer).\n");
@@ -694,8 +726,12 @@ static void victim_text(const struct oomlog_report *r, const struct analysis *a,
 		} else if (!top) {
 			cat(out, cap, "  Every listed task has oom_score_adj -1000: none may be killed.\n");
 		}
+		/* Only where the score is badness * 1000 / RAM + swap: not in a
+		 * memcg (the total is the cgroup's limit), not with an
+		 * oom_score_adj (it adds adj * total / 1000). */
 		if (top && (r->have & OOMLOG_H_CHOSEN) && r->chosen_score > 0 && top->pid == r->chosen_pid &&
-		    r->kmajor && !ver_ge(r, 4, 19, 0)) {
+		    r->kmajor && !ver_ge(r, 4, 19, 0) && !(r->have & OOMLOG_H_MEMCG) &&
+		    top->oom_score_adj == 0 && points(top) < INT64_MAX / 1000) {
 			int64_t p = points(top);
 			int64_t root = (top->uid == 0 && !ver_ge(r, 4, 17, 0)) ? p - p * 3 / 100 : p;
 			/* score = badness * 1000 / total, rounded down: total lies in
@@ -705,12 +741,12 @@ static void victim_text(const struct oomlog_report *r, const struct analysis *a,
 			if (hi - lo <= hi / 100)
 				cat(out, cap, "  Score check: %ld printed = badness %lld%s x 1000 / total pages, so "
 				    "the kernel counted about %lld pages of RAM + swap.\n", r->chosen_score,
-				    (long long)root, root != p ? " (3% root bonus taken off)" : "", hi);
+				    (long long)root, root != p ? " (3% root bonus taken off, as for CAP_SYS_ADMIN)" : "", hi);
 			else
 				cat(out, cap, "  Score check: %ld printed = badness %lld%s x 1000 / total pages "
 				    "(rounded down), so the kernel counted between %lld and %lld pages of RAM + "
 				    "swap.\n", r->chosen_score, (long long)root,
-				    root != p ? " (3% root bonus taken off)" : "", lo, hi);
+				    root != p ? " (3% root bonus taken off, as for CAP_SYS_ADMIN)" : "", lo, hi);
 		}
 	} else if (r->have & (OOMLOG_H_KILLED | OOMLOG_H_CHOSEN)) {
 		cat(out, cap, "  No task list in the report, so the choice cannot be checked.\n");
@@ -806,8 +842,10 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 			W("more memory or swap/zram, or a smaller working set");
 		}
 		W("a memory cgroup limit on the growing service, so it fails alone instead of the machine");
-		N("echo 3 > drop_caches: the kernel already reclaimed what it could before the OOM "
-		  "kill; page cache left (active + inactive file) was %s", human(file, r->page_kb, b, sizeof b));
+		N("echo 3 > drop_caches: the kernel already reclaimed what it could before %s; page "
+		  "cache left (active + inactive file) was %s",
+		  r->kind == OOMLOG_KIND_OOM ? "the OOM kill" : r->kind == OOMLOG_KIND_STALL ?
+		  "reporting the stall" : "failing the request", human(file, r->page_kb, b, sizeof b));
 		N("compact_memory: %s", order0 ? "compaction never runs for order-0 requests" :
 		  "no amount of compaction creates memory");
 		break;
@@ -828,11 +866,17 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 		N("free memory on other nodes: the policy forbids it");
 		break;
 	case C_UNKNOWN:
+		if (a->vm_area) {
+			W("fewer or smaller vmalloc users (a leak of vmalloc'ed memory or of loaded modules); "
+			  "on 32-bit a larger vmalloc= on the kernel command line");
+			N("free memory, drop_caches or compact_memory: the address range, not the memory, ran out");
+			break;
+		}
 		if (a->missing[0])
 			W("a complete report (missing here: %.400s)", a->missing);
 		else
-			W("nothing in the report's numbers: every zone this request may use passed its "
-			  "check when the report was printed (memory freed in between, or per-CPU lists)%s",
+			W("nothing in the report's numbers: a zone this request may use passed its check "
+			  "when the report was printed (memory freed in between, or per-CPU lists)%s",
 			  (a->g.f & OOMLOG_F_NORETRY) || !(a->g.f & OOMLOG_F_DIRECT_RECLAIM) ?
 			  "; this request could not reclaim or retry, so such failures are expected and "
 			  "the caller must handle them (and pass __GFP_NOWARN)" : "");
@@ -883,6 +927,8 @@ static void print_report(const char *fname, int idx, int total, struct oomlog_re
 	if (!as_json) {
 		printf("=== %s, report %d: %s (lines %u-%u) ===\n", fname, idx,
 		       r->kind == OOMLOG_KIND_ALLOC_FAIL ? "page allocation failure" :
+		       r->kind == OOMLOG_KIND_STALL ? "page allocation stall (still being retried)" :
+		       r->kind == OOMLOG_KIND_VMALLOC ? "vmalloc failure" :
 		       !(r->have & (OOMLOG_H_REQUEST | OOMLOG_H_KILLED | OOMLOG_H_CHOSEN)) ?
 		       "memory report without its request or kill lines" :
 		       (r->have & OOMLOG_H_MEMCG) ? "memory cgroup OOM kill" : "OOM kill",
@@ -896,8 +942,11 @@ static void print_report(const char *fname, int idx, int total, struct oomlog_re
 			printf("  %s", r->task[0] ? r->task : "(task not printed)");
 			if (r->have & OOMLOG_H_PID)
 				printf(" (pid %ld)", r->pid);
-			printf(" asked for %d page%s (order %d, %d KiB)\n", 1 << a->req.order,
-			       a->req.order ? "s in one block" : "", a->req.order, r->page_kb << a->req.order);
+			if (r->kind == OOMLOG_KIND_VMALLOC)
+				printf(" asked vmalloc for %lld bytes\n", (long long)r->vmalloc_bytes);
+			else
+				printf(" asked for %d page%s (order %d, %d KiB)\n", 1 << a->req.order,
+				       a->req.order ? "s in one block" : "", a->req.order, r->page_kb << a->req.order);
 		} else {
 			printf("  not in the report; assumed an order-0 %s request\n", kmem_mt_name(a->req.mt));
 		}
@@ -1032,14 +1081,18 @@ static void print_report(const char *fname, int idx, int total, struct oomlog_re
 		printf("\nWhat would have prevented it\n");
 		for (size_t i = 0; i < json_array_size(would); i++)
 			printf("  + %s\n", json_string_value(json_array_get(would, i)));
-		printf("What would not\n");
+		if (json_array_size(wouldnt))
+			printf("What would not\n");
 		for (size_t i = 0; i < json_array_size(wouldnt); i++)
 			printf("  - %s\n", json_string_value(json_array_get(wouldnt, i)));
 		printf("\n");
 	}
 
 	json_object_set_new(jr, "index", json_integer(idx));
-	json_object_set_new(jr, "kind", json_string(r->kind == OOMLOG_KIND_ALLOC_FAIL ? "alloc_failure" : "oom_kill"));
+	json_object_set_new(jr, "kind", json_string(r->kind == OOMLOG_KIND_ALLOC_FAIL ? "alloc_failure" :
+		r->kind == OOMLOG_KIND_STALL ? "alloc_stall" : r->kind == OOMLOG_KIND_VMALLOC ? "vmalloc_failure" :
+		!(r->have & (OOMLOG_H_REQUEST | OOMLOG_H_KILLED | OOMLOG_H_CHOSEN)) ? "memory_report" :
+		"oom_kill"));
 	json_object_set_new(jr, "lines", json_pack("[i,i]", r->start_line, r->end_line));
 	json_object_set_new(jr, "cause", json_string(cause_names[a->cause]));
 	json_object_set_new(jr, "why", json_string(a->why));
