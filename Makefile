@@ -71,7 +71,11 @@ FORCE:
 $(B)/pic/%.o: %.c $(B)/flags
 	@mkdir -p $(dir $@)
 	@echo "  CC(pic) $<"
-	$(Q)$(CC) $(CFLAGS) $(BASE) $(SHIMFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(BASE) $(SHIMFLAGS) $(TAILFLAGS_$(notdir $*)) -MMD -MP -c $< -o $@
+
+# shim/dlopen.c must reach the C library's dlopen by a tail call (the caller
+# decides RUNPATH and $$ORIGIN): optimised even in a -O0 build.
+TAILFLAGS_dlopen := -O2 -foptimize-sibling-calls
 
 $(B)/obj/%.o: %.c $(B)/flags
 	@mkdir -p $(dir $@)

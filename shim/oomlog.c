@@ -206,6 +206,11 @@ static void clean_text(char *t, size_t n)
 
 		for (unsigned k = 1; ok && k < len; k++)
 			ok = (s[i + k] & 0xc0) == 0x80;
+		/* No overlong forms, surrogates or code points past U+10FFFF. */
+		if (ok && len == 3 && ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] > 0x9f)))
+			ok = 0;
+		if (ok && len == 4 && ((c == 0xf0 && s[i + 1] < 0x90) || (c == 0xf4 && s[i + 1] > 0x8f)))
+			ok = 0;
 		if (ok && len == 2 && c == 0xc2 && s[i + 1] < 0xa0)
 			ok = 0; /* U+0080..U+009F: the C1 controls */
 		if (ok && c == '\r')

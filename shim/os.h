@@ -87,8 +87,9 @@ void os_sandbox(void);
 extern int os_sandboxed;
 /* One line to stderr, prefixed "fragguard: ". Async-signal-safe. Nothing
  * is written once fd 2 is no longer the file it was when the shim started
- * (the program closed its stderr and reused the number), nor to a regular
- * file under a file-size limit, nor in a sandbox. */
+ * and is now a regular file not opened for appending or a socket (the
+ * program closed its stderr and reused the number for its data), nor to a
+ * regular file under a file-size limit, nor in a sandbox. */
 void os_say(const char *msg);
 /* Notes what fd 2 is (at start, before the program can change it). */
 void os_stderr_remember(void);

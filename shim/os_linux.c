@@ -359,10 +359,6 @@ long os_mremap_sys(void *old, size_t old_len, size_t new_len, int flags, void *t
 	return RAW(SYS_mremap, old, old_len, new_len, flags, to, 0);
 }
 
-/* Whether a line on stderr could kill the program: in a seccomp sandbox
- * (write may not be allowed), or when stderr is a regular file and the
- * program limited file sizes (sshd sets RLIMIT_FSIZE to 0 in its
- * pre-authentication child: a write to its log file raised SIGXFSZ). */
 /* The file descriptor 2 was when the shim started (os_stderr_remember). */
 static struct {
 	int known;       /* 1: fd 2 was open; -1: it was not (never write) */
@@ -380,11 +376,19 @@ void os_stderr_remember(void)
 		err0.ino = st.st_ino;
 		err0.known = 1;
 	} else {
-		err0.known = -1;
+		/* Closed: never write. Any other error (EOVERFLOW for a 64-bit
+		 * inode on a 32-bit build): unknown, no check. */
+		err0.known = errno == EBADF ? -1 : 0;
 	}
 	errno = saved;
 }
 
+/* Whether a line on stderr could kill the program: in a seccomp sandbox
+ * (write may not be allowed), or when stderr is a regular file and the
+ * program limited file sizes (sshd sets RLIMIT_FSIZE to 0 in its
+ * pre-authentication child: a write to its log file raised SIGXFSZ).
+ * Also quiet when fd 2 is no longer the file it was at start and now is
+ * the program's data (os_stderr_remember). */
 static int quiet_now(void)
 {
 	if (__atomic_load_n(&os_sandboxed, __ATOMIC_RELAXED))
@@ -396,9 +400,16 @@ static int quiet_now(void)
 	if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
 		quiet = !have || S_ISREG(st.st_mode);
 	/* A program that closed its stderr and opened something else as fd 2
-	 * (a log, a socket, a data file) must not get our lines in it. */
-	if (err0.known && (!have || err0.known < 0 || st.st_dev != err0.dev || st.st_ino != err0.ino))
+	 * must not get our lines in its data: a regular file not opened for
+	 * appending, or a socket. A log it put there (O_APPEND: nginx's
+	 * error_log), a pipe (a log collector), a terminal still get them. */
+	if (err0.known < 0 || (err0.known && !have))
 		quiet = 1;
+	else if (err0.known && (st.st_dev != err0.dev || st.st_ino != err0.ino)) {
+		int fl = fcntl(2, F_GETFL);
+		if (S_ISSOCK(st.st_mode) || (S_ISREG(st.st_mode) && (fl < 0 || !(fl & O_APPEND))))
+			quiet = 1;
+	}
 	errno = saved;
 	return quiet;
 }

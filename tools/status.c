@@ -387,7 +387,7 @@ static int page_kb_of(const struct opts *o, const struct sample *s)
  * unknown, the era the zoneinfo layout proves (no "managed" before 3.8). */
 static void check_zones(const struct opts *o, struct sample *s)
 {
-	bool any_free = false, any_managed = false;
+	bool any_free = false, any_managed = false, any_present = false;
 
 	for (size_t i = 0; i < s->nzones; i++) {
 		struct kmem_zone *z = &s->zones[i];
@@ -408,9 +408,10 @@ static void check_zones(const struct opts *o, struct sample *s)
 				break;
 			}
 		any_free |= (z->known & KMEM_ZK_FREE) != 0;
+		any_present |= (z->known & (KMEM_ZK_PRESENT | KMEM_ZK_SPANNED)) != 0;
 		any_managed |= (z->known & KMEM_ZK_MANAGED) != 0;
 	}
-	if (!o->era_forced && !s->release[0] && any_free && !any_managed) {
+	if (!o->era_forced && !s->release[0] && any_free && any_present && !any_managed) {
 		s->era = KMEM_ERA_PRE44;
 		s->era_why = "kernel release unknown; the zoneinfo has no 'managed' lines, so the "
 			     "kernel is older than 3.8";
@@ -1049,22 +1050,30 @@ static json_t *jverdict(const struct kmem_zone *z, const struct kmem_verdict *v)
 		json_object_set_new(o, "loop_order", json_integer(v->loop_order));
 	if (v->rule == KMEM_RULE_BLOCK)
 		json_object_set_new(o, "block_order", json_integer(v->block_order));
-	if (v->missing) {
+	/* What the verdict took as 0 where the files said nothing, and what it
+	 * could not know at all: then "granted" is null, not a guess. */
+	if (v->missing & (KMEM_ZK_HIGHATOMIC | KMEM_ZK_MT_MASK | KMEM_ZK_PROTECTION | KMEM_ZK_FREE_CMA)) {
 		json_t *m = json_array();
 
 		if (v->missing & KMEM_ZK_HIGHATOMIC)
 			json_array_append_new(m, json_string("highatomic"));
 		if (v->missing & KMEM_ZK_MT_MASK)
 			json_array_append_new(m, json_string("block_types"));
-		if (v->missing & KMEM_ZK_BUDDY)
-			json_array_append_new(m, json_string("free_blocks"));
 		if (v->missing & KMEM_ZK_PROTECTION)
 			json_array_append_new(m, json_string("reserve"));
-		if (v->missing & (KMEM_ZK_MIN | KMEM_ZK_LOW | KMEM_ZK_FREE))
-			json_array_append_new(m, json_string("watermarks"));
 		if (v->missing & KMEM_ZK_FREE_CMA)
 			json_array_append_new(m, json_string("free_cma"));
 		json_object_set_new(o, "assumed_zero", m);
+	}
+	if (v->missing & (KMEM_ZK_BUDDY | KMEM_ZK_MIN | KMEM_ZK_LOW | KMEM_ZK_FREE)) {
+		json_t *m = json_array();
+
+		if (v->missing & KMEM_ZK_BUDDY)
+			json_array_append_new(m, json_string("free_blocks"));
+		if (v->missing & (KMEM_ZK_MIN | KMEM_ZK_LOW | KMEM_ZK_FREE))
+			json_array_append_new(m, json_string("watermarks"));
+		json_object_set_new(o, "unknown", m);
+		json_object_set_new(o, "granted", json_null());
 	}
 	return o;
 }
@@ -1090,17 +1099,18 @@ static void print_json(const struct opts *o, struct sample *s, int interval_ms)
 	json_object_set_new(root, "pti", s->pti_known ? json_boolean(s->pti) : json_null());
 	json_object_set_new(root, "era", json_string(kmem_era_name(s->era)));
 	json_object_set_new(root, "era_source", json_string(o->era_forced ? "forced" :
-		strstr(s->era_why, "assumed") ? "assumed" : "release"));
+		strstr(s->era_why, "assumed") ? "assumed" : strstr(s->era_why, "zoneinfo") ? "zoneinfo" :
+		"release"));
 	for (size_t i = 0; i < s->nzones; i++) {
 		const struct kmem_zone *z = &s->zones[i];
 		json_t *jz = json_object();
 
 		json_object_set_new(jz, "node", json_integer(z->node));
 		json_object_set_new(jz, "zone", json_string(z->name));
-		json_object_set_new(jz, "free_pages", json_integer(z->free));
-		json_object_set_new(jz, "min", json_integer(z->min));
-		json_object_set_new(jz, "low", json_integer(z->low));
-		json_object_set_new(jz, "high", json_integer(z->high));
+		json_object_set_new(jz, "free_pages", (z->known & KMEM_ZK_FREE) ? json_integer(z->free) : json_null());
+		json_object_set_new(jz, "min", (z->known & KMEM_ZK_MIN) ? json_integer(z->min) : json_null());
+		json_object_set_new(jz, "low", (z->known & KMEM_ZK_LOW) ? json_integer(z->low) : json_null());
+		json_object_set_new(jz, "high", (z->known & KMEM_ZK_HIGH) ? json_integer(z->high) : json_null());
 		json_object_set_new(jz, "managed", (z->known & KMEM_ZK_MANAGED) ? json_integer(z->managed) : json_null());
 		json_object_set_new(jz, "present", (z->known & KMEM_ZK_PRESENT) ? json_integer(z->present) : json_null());
 		json_object_set_new(jz, "spanned", (z->known & KMEM_ZK_SPANNED) ? json_integer(z->spanned) : json_null());
@@ -1151,7 +1161,8 @@ static void print_json(const struct opts *o, struct sample *s, int interval_ms)
 			evaluate(s, rr, nodes[ni], ev);
 			json_object_set_new(jr, "status", json_string(verdict_word(ev)));
 			json_object_set_new(jr, "zone", ev->zone_min >= 0 ? json_string(s->zones[ev->zone_min].name) : json_null());
-			json_object_set_new(jr, "granted_44", json_boolean(ev->zone_44 >= 0));
+			json_object_set_new(jr, "granted_44", !strcmp(verdict_word(ev), "UNKNOWN") ? json_null() :
+					    json_boolean(ev->zone_44 >= 0));
 			for (size_t i = 0; i < s->nzones; i++) {
 				json_t *jv;
 

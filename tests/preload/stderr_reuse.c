@@ -1,21 +1,22 @@
-/* stderr_reuse.c: a program that closes its stderr and opens a file of its
- * own as descriptor 2 (a daemon reusing the number for a log or a socket)
- * must not find the shim's lines in that file: at VERBOSE=2 the exit summary
- * and every os_say line are written only while fd 2 is what it was when the
- * shim started. And with stderr untouched the summary is written. The test
- * runs itself in a child with FRAGGUARD_VERBOSE=2 (read at start-up). */
+/* stderr_reuse.c: a program that closes its stderr and opens a data file of
+ * its own as descriptor 2 must not find the shim's lines in it: at
+ * VERBOSE=2 the exit summary (and every os_say line) is not written once fd
+ * 2 is no longer the file it was at start and is now a regular file not
+ * opened for appending (or a socket). A log the program put there with
+ * O_APPEND (nginx's error_log) still gets it, and so does an untouched
+ * stderr. The test runs itself in children with FRAGGUARD_VERBOSE=2. */
 #include "check.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 
-static void child(const char *path)
+static void child(const char *path, int append)
 {
 	char *p = malloc(100000); /* the shim has something to summarise */
 	if (p)
 		memset(p, 1, 100000);
 	close(2);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0600);
 	if (fd != 2)
 		_exit(3);
 	if (write(fd, "payload\n", 8) != 8)
@@ -53,7 +54,9 @@ static size_t slurp(const char *path, char *buf, size_t cap)
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "reuse"))
-		child(argv[2]);
+		child(argv[2], 0);
+	if (argc == 3 && !strcmp(argv[1], "log"))
+		child(argv[2], 1);
 	if (argc == 3 && !strcmp(argv[1], "plain")) {
 		char *p = malloc(100000);
 		memset(p, 1, 100000);
@@ -76,6 +79,13 @@ int main(int argc, char **argv)
 	slurp(err, buf, sizeof buf);
 	CHECKF(!strstr(buf, "fragguard: chunks"), "the original stderr got the summary after the "
 	       "program closed it: '%s'", buf);
+
+	/* A log opened for appending as the new stderr: the summary goes there. */
+	unlink(data);
+	CHECK(run(self, "log", data, err) == 0);
+	slurp(data, buf, sizeof buf);
+	CHECKF(!strncmp(buf, "payload\n", 8) && strstr(buf, "fragguard: chunks") != NULL,
+	       "an O_APPEND log as the new stderr did not get the summary: '%s'", buf);
 
 	CHECK(run(self, "plain", data, err) == 0);
 	slurp(err, buf, sizeof buf);

@@ -82,8 +82,8 @@ grep -q 'page-table page      order 0 Unmovable    OK     from Normal' "$tmp/out
 [ "$(wc -l <"$tmp/err")" -eq 1 ] || { bad "buddyinfo only: expected one stderr line"; cat "$tmp/err"; }
 grep -q 'Normal   all            42  18994   3271' "$tmp/out" || bad "buddyinfo only: blocks table"
 grep -q 'no zoneinfo: without the watermarks' "$tmp/out" || bad "buddyinfo only: no verdict note"
-# A zoneinfo cut short (Normal only in buddyinfo): warned, marked unknown,
-# and no verdict from the zones that follow in the zonelist.
+# A zoneinfo cut short (Normal only in buddyinfo): warned, marked unknown in
+# the table and null in the JSON; the verdicts come from the zones known.
 mkdir -p "$tmp/cut"
 cp tests/data/proc/live_x86_64_6.18/buddyinfo "$tmp/cut/"
 awk '/zone +Normal/ {exit} {print}' tests/data/proc/live_x86_64_6.18/zoneinfo >"$tmp/cut/zoneinfo"
@@ -91,6 +91,11 @@ awk '/zone +Normal/ {exit} {print}' tests/data/proc/live_x86_64_6.18/zoneinfo >"
 grep -q "node 0 zone Normal is in .*buddyinfo but not in its zoneinfo" "$tmp/err" || { bad "cut zoneinfo: warning"; cat "$tmp/err"; }
 grep -q 'Normal     (not in zoneinfo: watermarks unknown)' "$tmp/out" || bad "cut zoneinfo: table"
 grep -q 'this kernel does not report managed' "$tmp/out" && bad "cut zoneinfo: false 'no managed' note"
+"$cli" status --json --proc "$tmp/cut" 2>/dev/null | jq -e '[.zones[] | select(.zone == "Normal")][0] | .min == null and .free_pages == null' >/dev/null ||
+  bad "cut zoneinfo: JSON gives numbers for the zone not in zoneinfo"
+"$cli" status --json --proc tests/data/proc/x86_64_5.6_numa2_movable_zoneinfo_only 2>/dev/null |
+  jq -e '[.requests[] | select(.kind == "thp")][0] | .status == "UNKNOWN" and .granted_44 == null and ([.zones[] | select(.zone == "Movable")][0] | .granted == null and (.unknown | index("free_blocks")))' >/dev/null ||
+  bad "zoneinfo only: JSON for the huge page is not unknown"
 # Counters the kernel printed with %lu after they went below zero: read,
 # not refused (spanned from a real 3.x hotplug bug; a wrapped buddy count).
 mkdir -p "$tmp/wrap"
@@ -104,6 +109,10 @@ mkdir -p "$tmp/old"
 cp tests/data/proc/x86_2.6.24_highmem/zoneinfo tests/data/proc/x86_2.6.24_highmem/buddyinfo "$tmp/old/"
 "$cli" status --proc "$tmp/old" >"$tmp/out" 2>&1 || bad "old layout: exit"
 grep -q "up to 4.3.*no 'managed' lines, so the kernel is older than 3.8" "$tmp/out" || { bad "old layout: era"; head -3 "$tmp/out"; }
+"$cli" status --json --proc "$tmp/old" 2>/dev/null | jq -e '.era == "pre44" and .era_source == "zoneinfo"' >/dev/null || bad "old layout: JSON era_source"
+# A zoneinfo quoted without present/spanned lines proves no era.
+grep -v 'present\|spanned' "$tmp/old/zoneinfo" >"$tmp/old/z2" && mv "$tmp/old/z2" "$tmp/old/zoneinfo"
+"$cli" status --proc "$tmp/old" 2>&1 | grep -q 'kernel release unknown: assumed' || bad "partial zoneinfo: era should stay assumed"
 
 # Bad usage: exit 2.
 for args in "--bogus" "--era 5.0" "--interval 0" "--watch=-1" "extra" "--proc"; do
