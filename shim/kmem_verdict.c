@@ -176,21 +176,21 @@ enum kmem_zone_kind kmem_zone_kind_of(const char *name, size_t len)
 
 void kmem_zone_assign_idx(struct kmem_zone *zones, size_t n)
 {
+	/* A zone's index is its kind's rank among the kinds this kernel has,
+	 * the same on every node (each node has the whole array; an OOM report
+	 * prints only some zones, /proc/zoneinfo of old kernels only populated
+	 * ones). ZONE_NORMAL is unconditional in the kernel, so it counts even
+	 * when not printed (x86_64 with everything in DMA32 and Movable). */
+	unsigned kinds = 1u << KMEM_ZONE_NORMAL;
+
 	if (!zones)
 		return;
+	for (size_t i = 0; i < n; i++)
+		kinds |= 1u << zones[i].kind;
 	for (size_t i = 0; i < n; i++) {
-		int rank = 0;
-
 		if (zones[i].idx >= 0)
 			continue;
-		for (size_t j = 0; j < n; j++) {
-			if (j == i || zones[j].node != zones[i].node)
-				continue;
-			if (zones[j].kind < zones[i].kind ||
-			    (zones[j].kind == zones[i].kind && j < i))
-				rank++;
-		}
-		zones[i].idx = rank;
+		zones[i].idx = __builtin_popcount(kinds & ((1u << zones[i].kind) - 1));
 	}
 }
 

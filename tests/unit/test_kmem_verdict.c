@@ -418,7 +418,21 @@ static void test_zone_helpers(void)
 	CHECK_EQ(zs[1].idx, 0); /* DMA */
 	CHECK_EQ(zs[0].idx, 1); /* Normal */
 	CHECK_EQ(zs[3].idx, 2); /* HighMem */
-	CHECK_EQ(zs[2].idx, 0); /* node 1 Normal */
+	/* Every node has the whole zone array: node 1's Normal is index 1 there
+	 * too (its DMA is empty, not absent). */
+	CHECK_EQ(zs[2].idx, 1); /* node 1 Normal */
+
+	/* An OOM report that prints DMA, DMA32 and Movable (the empty Normal
+	 * left out): Normal always exists, so Movable is index 3, the column of
+	 * lowmem_reserve its requests use (a 4.7 report read the wrong one). */
+	n = 0;
+	CHECK_EQ(kmem_zone_get(zs, 4, &n, 0, "DMA", 3), 0);
+	CHECK_EQ(kmem_zone_get(zs, 4, &n, 0, "DMA32", 5), 1);
+	CHECK_EQ(kmem_zone_get(zs, 4, &n, 0, "Movable", 7), 2);
+	kmem_zone_assign_idx(zs, n);
+	CHECK_EQ(zs[0].idx, 0);
+	CHECK_EQ(zs[1].idx, 1);
+	CHECK_EQ(zs[2].idx, 3);
 }
 
 /* Parsed text may hold any 64-bit number: the arithmetic saturates. */
