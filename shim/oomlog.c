@@ -364,7 +364,8 @@ static int is_buddy_line(const char *s)
 
 static int is_start(const char *s)
 {
-	return strstr(s, " invoked oom-killer") || strstr(s, "page allocation failure") ||
+	return strstr(s, " invoked oom-killer") || starts(s, "oom-killer: gfp_mask=") ||
+	       strstr(s, "page allocation failure") ||
 	       strstr(s, "page allocation stalls for ") || strstr(s, "vmalloc error: size ") ||
 	       strstr(s, "vmalloc: allocation failure");
 }
@@ -1230,6 +1231,14 @@ static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 		r->end_off = c->pos;
 		r->end_line = c->lineno;
 
+		if (starts(s, "oom-killer: gfp_mask=")) { /* before 2.6.24: no task name */
+			parse_request(r, s, s, 0);
+			continue;
+		}
+		if (starts(s, "cpu ") && strstr(s, " hot: ")) {
+			r->hints |= OOMLOG_HINT_HOTCOLD;
+			continue;
+		}
 		if ((at = strstr(s, " invoked oom-killer")) != NULL) {
 			parse_request(r, s, at, 0);
 			continue;

@@ -69,6 +69,7 @@ enum {
 	OOMLOG_HINT_FREE_CMA     = 1u << 13, /* free_cma printed: 3.7+ */
 	OOMLOG_HINT_WRITEPENDING = 1u << 14, /* "writepending:": 4.8+ */
 	OOMLOG_HINT_VM_AREA      = 1u << 15, /* vmalloc: "vm_struct allocation failed" */
+	OOMLOG_HINT_HOTCOLD      = 1u << 16, /* "cpu 0 hot:" per-cpu lists: before 2.6.25 */
 };
 
 /* One row of the task list. Page counts are pages. */

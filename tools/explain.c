@@ -262,6 +262,14 @@ static void pick_era(const struct oomlog_report *r, struct analysis *a, int forc
 	} else if (r->kmajor) {
 		a->era = ver_ge(r, 4, 4, 0) ? KMEM_ERA_44 : KMEM_ERA_PRE44;
 		snprintf(a->era_src, sizeof a->era_src, "kernel %d.%d", r->kmajor, r->kminor);
+	} else if (h & (OOMLOG_HINT_OOMKILLADJ | OOMLOG_HINT_RESERVE_R | OOMLOG_HINT_HOTCOLD |
+			OOMLOG_HINT_TASK_CPU)) {
+		/* Lines only old kernels print ("Node 0 DMA free:" was printed by
+		 * 2.6 NUMA kernels too, and again from 4.8). */
+		a->era = KMEM_ERA_PRE44;
+		snprintf(a->era_src, sizeof a->era_src, "release not printed; the report's layout is %s",
+			 (h & OOMLOG_HINT_HOTCOLD) ? "older than 2.6.25" :
+			 (h & OOMLOG_HINT_OOMKILLADJ) ? "older than 2.6.36" : "older than 4.4");
 	} else if (h & (OOMLOG_HINT_HIGHATOMIC | OOMLOG_HINT_NAMES | OOMLOG_HINT_NODE_ZONE |
 			OOMLOG_HINT_PGT_BYTES | OOMLOG_HINT_BOOST | OOMLOG_HINT_CONSTRAINT |
 			OOMLOG_HINT_OOM_KILLED | OOMLOG_HINT_WRITEPENDING)) {
@@ -280,6 +288,8 @@ static int gfp_era_guess(const struct oomlog_report *r)
 
 	if (e >= 0)
 		return e;
+	if (r->hints & OOMLOG_HINT_HOTCOLD)
+		return OOMLOG_GFP_2624;
 	if (r->hints & OOMLOG_HINT_OOMKILLADJ)
 		return OOMLOG_GFP_PRE44;
 	if (r->hints & (OOMLOG_HINT_OOM_KILLED | OOMLOG_HINT_BOOST))
@@ -424,6 +434,46 @@ static enum cause zone_cause(const struct oomlog_report *r, struct analysis *a, 
 		snprintf(why, cap, "the report has no zone lines for the zones this request may use");
 		miss(a, "zone watermark lines");
 		return C_UNKNOWN;
+	}
+	if (granted >= 0 && r->kind == OOMLOG_KIND_OOM && a->req.order <= 3) {
+		/* Before the kill the kernel tries once more at the HIGH watermark
+		 * (__alloc_pages_may_oom, ALLOC_WMARK_HIGH, in every era): pages
+		 * freed between the failure and the printout pass min more often
+		 * than high. When every zone it may use is below high there, the
+		 * OOM kill follows from the numbers. */
+		int all_fail_high = 1, cma_high = -1;
+		for (size_t i = 0; i < r->nzones && all_fail_high; i++) {
+			struct kmem_verdict vh;
+			struct kmem_request q = a->req;
+			if (!r->zone_line_seen[i] || !a->z[i].allowed)
+				continue;
+			q.alloc_flags = 0; /* ALLOC_WMARK_HIGH | ALLOC_CPUSET: no min/2, no harder */
+			q.classzone_idx = kmem_classzone_idx(r->zones, r->nzones, r->zones[i].node, &a->req);
+			if (!(r->zones[i].known & KMEM_ZK_HIGH) ||
+			    kmem_zone_verdict(&r->zones[i], &q, a->era, KMEM_WMARK_HIGH, &vh) || vh.granted)
+				all_fail_high = 0;
+			else if (vh.cma_excluded > 0 && vh.lhs + vh.cma_excluded > vh.rhs && cma_high < 0)
+				cma_high = (int)i;
+		}
+		if (all_fail_high && cma_high >= 0) {
+			snprintf(why, cap, "every zone this request may use was below its high watermark, "
+				 "where the OOM path's last attempt looks (__alloc_pages_may_oom), once its "
+				 "free CMA pages are left out: zone %s had %s free, %s of it CMA, which only "
+				 "movable requests may use; this request is %s", r->zones[cma_high].name,
+				 human(r->zones[cma_high].free, r->page_kb, b1, sizeof b1),
+				 human(r->zones[cma_high].free_cma, r->page_kb, b2, sizeof b2),
+				 kmem_mt_name(a->req.mt));
+			return C_CMA;
+		}
+		if (all_fail_high) {
+			const struct kmem_verdict *v = &a->z[granted].v;
+			snprintf(why, cap, "every zone this request may use was below its high watermark, "
+				 "where the OOM path's last attempt looks (__alloc_pages_may_oom); zone %s "
+				 "was above min by the printout (%lld > %lld: pages freed meanwhile), not "
+				 "enough to pass high: memory was used up", r->zones[granted].name,
+				 (long long)v->lhs, (long long)v->rhs);
+			return C_EXHAUSTED;
+		}
 	}
 	if (granted >= 0) {
 		const struct kmem_verdict *v = &a->z[granted].v;
