@@ -477,11 +477,21 @@ static enum cause zone_cause(const struct oomlog_report *r, struct analysis *a, 
 	}
 	if (granted >= 0) {
 		const struct kmem_verdict *v = &a->z[granted].v;
-		snprintf(why, cap,
-			 "by the printed numbers zone %s could have served it (%lld > %lld, margin %+lld): "
-			 "the state changed between the failure and the printout, or something the report "
-			 "does not show refused it",
-			 r->zones[granted].name, (long long)v->lhs, (long long)v->rhs, (long long)v->margin);
+		if (v->rule == KMEM_RULE_BLOCK)
+			snprintf(why, cap,
+				 "by the printed numbers zone %s could have served it (%lld > %lld pages "
+				 "at the watermark, and a free block of order %d or larger on a list it may "
+				 "use): the state changed between the failure and the printout, or something "
+				 "the report does not show refused it",
+				 r->zones[granted].name, (long long)v->usable_free,
+				 (long long)(v->min_adjusted + v->reserve), a->req.order);
+		else
+			snprintf(why, cap,
+				 "by the printed numbers zone %s could have served it (%lld > %lld, margin "
+				 "%+lld): the state changed between the failure and the printout, or "
+				 "something the report does not show refused it",
+				 r->zones[granted].name, (long long)v->lhs, (long long)v->rhs,
+				 (long long)v->margin);
 		if (a->era == KMEM_ERA_44 && !(r->zones[granted].known & KMEM_ZK_HIGHATOMIC)) {
 			int hmask = 0;
 			for (int o = 0; o < KMEM_MAX_ORDERS; o++)
