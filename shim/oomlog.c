@@ -1227,6 +1227,14 @@ static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 			c->pos = save_pos;
 			c->lineno = save_no;
 			break;
+		} else if (r->kind != OOMLOG_KIND_OOM && (r->have & OOMLOG_H_REQUEST) &&
+			   (strstr(s, "Out of memory") || strstr(s, "Kernel panic - not syncing")) &&
+			   !strstr(s, "---[ end")) {
+			/* A failure, stall or vmalloc report is not followed by a kill or
+			 * a panic of its own: an OOM that comes after is another event. */
+			c->pos = save_pos;
+			c->lineno = save_no;
+			break;
 		}
 		r->end_off = c->pos;
 		r->end_line = c->lineno;
