@@ -417,9 +417,11 @@ static int next_line(struct oomlog_ctx *c, struct line *l)
 			c->pos = save;
 			c->lineno++;
 			l->s[--l->n] = 0;
+			size_t from = l->n;
 			for (size_t i = 0; i < n && l->n + 1 < sizeof l->s; i++)
 				l->s[l->n++] = s[i] ? s[i] : ' ';
 			l->s[l->n] = 0;
+			clean_text(l->s + from, l->n - from);
 			while (l->n && is_space(l->s[l->n - 1]))
 				l->s[--l->n] = 0;
 			continue;
@@ -436,7 +438,9 @@ static int next_line(struct oomlog_ctx *c, struct line *l)
 		c->pos = save;
 		c->lineno++;
 		if (l->n + 1 + nx.n < sizeof l->s) {
-			l->s[l->n++] = ' ';
+			/* A path cut after a '/' (a cgroup, a file) goes on without a space. */
+			if (l->s[l->n - 1] != '/')
+				l->s[l->n++] = ' ';
 			memcpy(l->s + l->n, nx.s, nx.n + 1);
 			l->n += nx.n;
 		}
