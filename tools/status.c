@@ -44,6 +44,7 @@ struct reqrow {
 	struct kmem_request req;
 	bool exists;           /* false: no such request on this arch (THP, ARM32) */
 	const char *why_not;   /* when !exists */
+	char label[48];        /* "2 MiB huge page" and so on */
 };
 
 struct proc_row {
@@ -62,6 +63,7 @@ struct sample {
 	enum kmem_era era;
 	const char *era_why;
 	int page_kb;
+	int64_t pmd_kb;        /* hpage_pmd_size in KiB when readable, else 0 */
 	struct kmem_zone zones[MAX_ZONES];
 	size_t nzones;
 	bool have_pti_file;    /* pagetypeinfo readable */
@@ -418,6 +420,8 @@ static void check_zones(const struct opts *o, struct sample *s)
 	}
 }
 
+static const char *kind_label(enum kmem_req_kind k);
+
 static void build_requests(struct sample *s)
 {
 	static const enum kmem_req_kind kinds[4] = {
@@ -438,13 +442,28 @@ static void build_requests(struct sample *s)
 				s->reqs[i].why_not = "no transparent huge pages before 2.6.38";
 			}
 		}
-		/* A 2 MiB huge page is order 9 only with 4 KiB pages. */
-		if (kinds[i] == KMEM_REQ_THP && s->reqs[i].exists && s->page_kb > 4) {
+		snprintf(s->reqs[i].label, sizeof s->reqs[i].label, "%s", kind_label(kinds[i]));
+		/* The huge page is the PMD: its order follows the page size and
+		 * the architecture (2 MiB with 4 KiB pages, 512 MiB on arm64 with
+		 * 64 KiB, 16 MiB on ppc64 hash). Live: hpage_pmd_size; a captured
+		 * tree: meminfo's Hugepagesize (the same size there); else 2 MiB. */
+		if (kinds[i] == KMEM_REQ_THP && s->reqs[i].exists) {
+			int64_t kb = s->pmd_kb > 0 ? s->pmd_kb : 2048, v;
 			int o = 0;
 
-			while (((int64_t)s->page_kb << o) < 2048)
+			if (s->pmd_kb <= 0 && s->have_mi &&
+			    kmem_kv_lookup(s->mi, s->nmi, "Hugepagesize", &v) && v >= s->page_kb &&
+			    v <= (1LL << 30))
+				kb = v;
+			while (o < KMEM_MAX_ORDERS - 1 && ((int64_t)s->page_kb << o) < kb)
 				o++;
 			s->reqs[i].req.order = o;
+			if (kb % 1024 == 0)
+				snprintf(s->reqs[i].label, sizeof s->reqs[i].label, "%lld MiB huge page",
+					 (long long)(kb / 1024));
+			else
+				snprintf(s->reqs[i].label, sizeof s->reqs[i].label, "%lld KiB huge page",
+					 (long long)kb);
 		}
 	}
 }
@@ -911,17 +930,17 @@ static void print_text(const struct opts *o, struct sample *s, int interval_ms)
 				 kmem_mt_name(rr->req.mt));
 			if (!rr->exists) {
 				if (rr->why_not)
-					printf("  %-20s %-20s n/a    (%s)\n", kind_label(rr->kind), "", rr->why_not);
+					printf("  %-20s %-20s n/a    (%s)\n", rr->label, "", rr->why_not);
 				else
 					printf("  %-20s %-20s n/a    (no such allocation on %s)\n",
-					       kind_label(rr->kind), "", s->arch_name);
+					       rr->label, "", s->arch_name);
 				continue;
 			}
 			ev = calloc(1, sizeof *ev);
 			if (!ev)
 				return;
 			evaluate(s, rr, nodes[ni], ev);
-			printf("  %-20s %-20s %-5s", kind_label(rr->kind), what, verdict_word(ev));
+			printf("  %-20s %-20s %-5s", rr->label, what, verdict_word(ev));
 			if (!strcmp(verdict_word(ev), "UNKNOWN") && ev->zone_low < 0 && ev->zone_min < 0)
 				printf("  a zone it may use is not in zoneinfo\n");
 			else if (!strcmp(verdict_word(ev), "UNKNOWN"))
@@ -1241,6 +1260,23 @@ static int once(const struct opts *o)
 		return 1;
 	}
 	s->page_kb = page_kb_of(o, s);
+	s->pmd_kb = 0;
+	{
+		struct file f;
+		const char *pmd = "sys/kernel/mm/transparent_hugepage/hpage_pmd_size";
+		int prc = o->proc ? get(o, pmd, &f, false)
+				  : read_file("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", &f);
+
+		if (!prc) {
+			long long v = 0;
+			char tmp[32];
+
+			snprintf(tmp, sizeof tmp, "%.*s", (int)(f.len < 31 ? f.len : 31), f.buf);
+			if (sscanf(tmp, "%lld", &v) == 1 && v >= 4096 && v <= (1LL << 40))
+				s->pmd_kb = v / 1024;
+			free(f.buf);
+		}
+	}
 	check_zones(o, s);
 	build_requests(s);
 	procs = has_pid_dirs(o->proc ? o->proc : "/proc");

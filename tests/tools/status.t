@@ -114,6 +114,15 @@ grep -q "up to 4.3.*no 'managed' lines, so the kernel is older than 3.8" "$tmp/o
 grep -v 'present\|spanned' "$tmp/old/zoneinfo" >"$tmp/old/z2" && mv "$tmp/old/z2" "$tmp/old/zoneinfo"
 "$cli" status --proc "$tmp/old" 2>&1 | grep -q 'kernel release unknown: assumed' || bad "partial zoneinfo: era should stay assumed"
 
+# The huge page is the PMD: 512 MiB (order 13) on arm64 with 64 KiB pages,
+# as meminfo's Hugepagesize says in a captured tree.
+mkdir -p "$tmp/a64/sys/kernel"
+cp tests/data/proc/live_x86_64_6.18/zoneinfo tests/data/proc/live_x86_64_6.18/buddyinfo "$tmp/a64/"
+printf 'MemTotal:       8388608 kB\nHugepagesize:     524288 kB\n' >"$tmp/a64/meminfo"
+echo aarch64 >"$tmp/a64/sys/kernel/arch"
+"$cli" status --proc "$tmp/a64" 2>/dev/null | grep -q '512 MiB huge page    order 13 Movable' ||
+  bad "arm64 64 KiB pages: huge page not 512 MiB order 13"
+
 # Bad usage: exit 2.
 for args in "--bogus" "--era 5.0" "--interval 0" "--watch=-1" "extra" "--proc"; do
   "$cli" status $args >/dev/null 2>&1; rc=$?
