@@ -20,7 +20,8 @@ echo "keys ", count($a), " ", md5(serialize(array_slice($a, 0, 100))), "\n";
 $j = json_encode(array_slice($a, 0, 2000));
 $b = json_decode($j, true);
 echo "json ", strlen($j), " ", count($b), "\n";
-echo "ctype ", ctype_alpha("abc") ? 1 : 0, ctype_digit("12a") ? 1 : 0, "\n";
+if (function_exists('ctype_alpha')) { echo "ctype ", ctype_alpha("abc") ? 1 : 0, ctype_digit("12a") ? 1 : 0, "\n"; }
+else { echo "ctype not loaded\n"; }
 preg_match_all('/k(\d{3})\b/', implode(" ", array_keys($a)), $m);
 echo "pcre ", count($m[1]), "\n";
 echo "sha ", hash('sha256', $j), "\n";
