@@ -439,7 +439,7 @@ static int next_line(struct oomlog_ctx *c, struct line *l)
 		c->lineno++;
 		if (l->n + 1 + nx.n < sizeof l->s) {
 			/* A path cut after a '/' (a cgroup, a file) goes on without a space. */
-			if (l->s[l->n - 1] != '/')
+			if (!l->n || l->s[l->n - 1] != '/')
 				l->s[l->n++] = ' ';
 			memcpy(l->s + l->n, nx.s, nx.n + 1);
 			l->n += nx.n;
