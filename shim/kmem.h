@@ -185,6 +185,10 @@ const char *kmem_req_kind_name(enum kmem_req_kind kind);
  * allows it). True means eligible. */
 bool kmem_zone_allowed(enum kmem_zone_kind zone, const struct kmem_request *req);
 
+/* Whether the zone has pages (managed, or present before 3.8; true when
+ * neither is known): empty zones are in no zonelist (build_zonerefs_node). */
+bool kmem_zone_populated(const struct kmem_zone *z);
+
 /* The protection[] index the kernel uses when checking zones of `node` for
  * req: the idx of the highest zone of that node the request may use (pre-5.8:
  * the preferred zone). Returns -1 when no zone of the node is eligible or the

@@ -107,7 +107,7 @@ bool kmem_zone_allowed(enum kmem_zone_kind zone, const struct kmem_request *req)
 	return zone <= req->highest_zone;
 }
 
-static bool zone_populated(const struct kmem_zone *z)
+bool kmem_zone_populated(const struct kmem_zone *z)
 {
 	if (z->known & KMEM_ZK_MANAGED)
 		return z->managed > 0;
@@ -130,7 +130,7 @@ int kmem_classzone_idx(const struct kmem_zone *zones, size_t n, int node,
 		const struct kmem_zone *z = &zones[i];
 
 		if (z->node != node || z->idx < 0 || !kmem_zone_allowed(z->kind, req) ||
-		    !zone_populated(z))
+		    !kmem_zone_populated(z))
 			continue;
 		if (z->idx > best)
 			best = z->idx;
@@ -436,8 +436,7 @@ int kmem_node_verdict(const struct kmem_zone *zones, size_t n, int node,
 			continue;
 		/* An empty zone is in no zonelist (build_zonerefs_node adds only
 		 * managed_zone()s). */
-		if ((zones[i].known & KMEM_ZK_MANAGED) ? zones[i].managed == 0
-		    : (zones[i].known & KMEM_ZK_PRESENT) && zones[i].present == 0)
+		if (!kmem_zone_populated(&zones[i]))
 			continue;
 		rc = kmem_zone_verdict(&zones[i], &r, era, wmark, &verdicts[i]);
 		if (rc)

@@ -1255,17 +1255,22 @@ static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 			parse_request(r, s, at, 0);
 			continue;
 		}
-		if ((at = strstr(s, "page allocation failure")) != NULL ||
-		    (at = strstr(s, "page allocation stalls for ")) != NULL ||
-		    (at = strstr(s, "vmalloc error: size ")) != NULL ||
-		    (at = strstr(s, "vmalloc: allocation failure")) != NULL) {
+		int how = 0; /* parse_request's failure: 1 failure, 2 stall, 3 vmalloc */
+		if ((at = strstr(s, "page allocation failure")) != NULL)
+			how = 1;
+		else if ((at = strstr(s, "page allocation stalls for ")) != NULL)
+			how = 2;
+		else if ((at = strstr(s, "vmalloc error: size ")) != NULL ||
+			 (at = strstr(s, "vmalloc: allocation failure")) != NULL)
+			how = 3;
+		if (how) {
 			const char *b = at;
 			while (b > s && b[-1] == ' ')
 				b--;
-			parse_request(r, s, b, at[0] == 'v' ? 3 : at[16] == 's' ? 2 : 1);
-			if (at[0] == 'v' && strstr(at, "vm_struct allocation failed"))
+			parse_request(r, s, b, how);
+			if (how == 3 && strstr(at, "vm_struct allocation failed"))
 				r->hints |= OOMLOG_HINT_VM_AREA;
-			if (at[0] == 'v') {
+			if (how == 3) {
 				int64_t v;
 				if (find_num(at, "size ", &v) || find_num(at, "failure: ", &v))
 					r->vmalloc_bytes = v;

@@ -109,12 +109,6 @@ static const struct kmem_zone *as_met(const struct kmem_zone *z, struct kmem_zon
 	return tmp;
 }
 
-/* A zone the allocator can take pages from: the kernel leaves empty zones
- * (managed 0) out of its zone lists, so they are never the one at risk. */
-static bool populated(const struct kmem_zone *z)
-{
-	return !(z->known & KMEM_ZK_MANAGED) || z->managed > 0;
-}
 
 /* Judges one request kind on one node. */
 static void check_kind(const struct policy_conf *c, const struct kmem_zone *zones, size_t n,
@@ -155,8 +149,9 @@ static void check_kind(const struct policy_conf *c, const struct kmem_zone *zone
 			continue;
 		}
 		/* the preferred zone: the highest allowed one with pages */
-		if (chk->zone < 0 || (z->idx > best_idx && populated(z)) ||
-		    !populated(&zones[chk->zone])) {
+		/* Empty zones are in no zone list: never the one at risk. */
+		if (chk->zone < 0 || (z->idx > best_idx && kmem_zone_populated(z)) ||
+		    !kmem_zone_populated(&zones[chk->zone])) {
 			best_idx = z->idx;
 			chk->zone = (int)i;
 		}

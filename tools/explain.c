@@ -225,17 +225,14 @@ static void classify_trace(const struct oomlog_report *r, struct analysis *a)
 		if (r->nframes) {
 			/* Name the first frame outside the allocator, a reliable
 			 * one when there is one. */
-			size_t pick = r->nframes;
-			for (size_t i = 0; i < r->nframes && pick == r->nframes; i++)
-				if (r->frames[i][0] != '?' && !alloc_frame(r->frames[i]))
-					pick = i;
-			for (size_t i = pick < r->nframes ? pick : 0; i < r->nframes; i++)
-				if (!alloc_frame(bare(r->frames[i]))) {
-					snprintf(a->asked, sizeof a->asked,
-						 "kernel code in %s (not a kind fragguard recognises)",
-						 r->frames[i]);
-					break;
-				}
+			const char *name = NULL;
+			for (int pass = 0; pass < 2 && !name; pass++)
+				for (size_t i = 0; i < r->nframes && !name; i++)
+					if ((r->frames[i][0] != '?' || pass) && !alloc_frame(bare(r->frames[i])))
+						name = r->frames[i];
+			if (name)
+				snprintf(a->asked, sizeof a->asked,
+					 "kernel code in %s (not a kind fragguard recognises)", name);
 		}
 		return;
 	}

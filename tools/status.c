@@ -271,6 +271,27 @@ static void identify(const struct opts *o, struct sample *s)
 	}
 }
 
+typedef int (*zone_parser)(const char *, size_t, struct kmem_zone *, size_t, size_t *, size_t *);
+
+/* Reads DIR/name into s's zones with parse. Returns 0, -errno when the file
+ * cannot be read (no message), or 1 when it does not parse (message said). */
+static int merge_zones(const struct opts *o, struct sample *s, const char *name, zone_parser parse)
+{
+	struct file f;
+	size_t line = 0;
+	int rc = get(o, name, &f, false);
+
+	if (rc)
+		return rc;
+	rc = parse(f.buf, f.len, s->zones, MAX_ZONES, &s->nzones, &line);
+	free(f.buf);
+	if (rc) {
+		bad_parse(o, name, rc, line);
+		return 1;
+	}
+	return 0;
+}
+
 static int load_zones(const struct opts *o, struct sample *s)
 {
 	struct file f;
@@ -281,24 +302,10 @@ static int load_zones(const struct opts *o, struct sample *s)
 	 * verdicts; buddyinfo: the free blocks); neither is an error. */
 	s->nzones = 0;
 	char path[4096];
-	int zrc = get(o, "zoneinfo", &f, false);
-	if (!zrc) {
-		rc = kmem_parse_zoneinfo(f.buf, f.len, s->zones, MAX_ZONES, &s->nzones, &line);
-		free(f.buf);
-		if (rc) {
-			bad_parse(o, "zoneinfo", rc, line);
-			return -1;
-		}
-	}
-	int brc = get(o, "buddyinfo", &f, false);
-	if (!brc) {
-		rc = kmem_parse_buddyinfo(f.buf, f.len, s->zones, MAX_ZONES, &s->nzones, &line);
-		free(f.buf);
-		if (rc) {
-			bad_parse(o, "buddyinfo", rc, line);
-			return -1;
-		}
-	}
+	int zrc = merge_zones(o, s, "zoneinfo", kmem_parse_zoneinfo);
+	int brc = zrc == 1 ? 1 : merge_zones(o, s, "buddyinfo", kmem_parse_buddyinfo);
+	if (zrc == 1 || brc == 1)
+		return -1;
 	if (zrc && brc) {
 		path_of(path, sizeof path, o, "zoneinfo");
 		fprintf(stderr, "fragguard: cannot read '%s': %s\n", path, strerror(-zrc));
@@ -835,8 +842,7 @@ static void print_text(const struct opts *o, struct sample *s, int interval_ms)
 		const struct kmem_zone *z = &s->zones[i];
 		char res[96] = "";
 
-		if ((z->known & KMEM_ZK_MANAGED) ? z->managed == 0 :
-		    (z->known & KMEM_ZK_PRESENT) && z->present == 0) {
+		if (!kmem_zone_populated(z)) {
 			printf("  %4d %-8s   (empty)\n", z->node, z->name);
 			continue;
 		}
