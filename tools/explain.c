@@ -739,8 +739,8 @@ static void victim_text(const struct oomlog_report *r, const struct analysis *a,
 	} else if (r->have & OOMLOG_H_PANIC) {
 		cat(out, cap, "  Nobody was killed: the kernel panicked (%s).\n", r->panic);
 	} else if (r->kind == OOMLOG_KIND_STALL) {
-		cat(out, cap, "  Nobody was killed by this warning: the allocation was still being retried "
-		    "(reclaim and compaction made some progress; the kernel says so every 10 s).\n");
+		cat(out, cap, "  Nobody was killed by this warning: the allocation had been retrying for "
+		    "the time it names and went on retrying (the kernel warns at most every 10 s).\n");
 	} else if (r->kind == OOMLOG_KIND_VMALLOC) {
 		cat(out, cap, "  Nobody was killed: vmalloc returned NULL to its caller.\n");
 	} else if (r->kind == OOMLOG_KIND_ALLOC_FAIL) {
