@@ -10,6 +10,8 @@ B        ?= build
 # Unit tests run under ASan+UBSan; cross and musl builds have neither.
 SANITIZE ?= -fsanitize=address,undefined
 VERSION  ?= 0.1
+# Parallel jobs for the builds `make test`, cross and musl start themselves.
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wundef -Wvla
@@ -44,6 +46,9 @@ BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 
 SHIM_OBJ  := $(SHIM_SRC:%.c=$(B)/pic/%.o)
 CORE_OBJ  := $(CORE_SRC:%.c=$(B)/obj/%.o)
+SAN_OBJ   := $(CORE_SRC:%.c=$(B)/san/%.o)
+FZ_CORE   := $(CORE_SRC:%.c=$(B)/fuzz/obj/%.o)
+FZ_TOOL   := $(patsubst %.c,$(B)/fuzz/obj/%.o,$(filter-out tools/fragguard.c,$(TOOL_SRC)))
 TOOL_OBJ  := $(TOOL_SRC:%.c=$(B)/obj/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 PRE_BIN   := $(PRE_SRC:tests/preload/%.c=$(B)/tests/preload/%)
@@ -55,7 +60,7 @@ LIB       := $(B)/libfragguard.so
 CLI       := $(B)/fragguard
 TOOL_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lm
 
-.PHONY: all test demo deps clean fuzz fuzz-long check-deps check-build-deps bench bench-quick vmtest
+.PHONY: all test test-build demo deps clean fuzz fuzz-long check-deps check-build-deps bench bench-quick vmtest
 all: check-build-deps $(LIB) $(if $(TOOL_SRC),$(CLI))
 
 check-build-deps:
@@ -64,8 +69,8 @@ check-build-deps:
 # Flags are recorded so that a changed flag rebuilds everything.
 $(B)/flags: FORCE
 	@mkdir -p $(B)
-	@echo '$(CC) $(CFLAGS) $(BASE) $(SHIMFLAGS) $(SHIMLIBS)' | cmp -s - $@ || \
-	  echo '$(CC) $(CFLAGS) $(BASE) $(SHIMFLAGS) $(SHIMLIBS)' > $@
+	@echo '$(CC) $(CFLAGS) $(BASE) $(SHIMFLAGS) $(SHIMLIBS) $(SANITIZE)' | cmp -s - $@ || \
+	  echo '$(CC) $(CFLAGS) $(BASE) $(SHIMFLAGS) $(SHIMLIBS) $(SANITIZE)' > $@
 FORCE:
 
 $(B)/pic/%.o: %.c $(B)/flags
@@ -91,11 +96,17 @@ $(CLI): $(TOOL_OBJ) $(CORE_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $(TOOL_OBJ) $(CORE_OBJ) $(TOOL_LIBS)
 
-$(B)/tests/unit/%: tests/unit/%.c $(CORE_SRC) tests/unit/unit.h
+# The core compiled once with the unit tests' sanitizers, linked into each.
+$(B)/san/%.o: %.c $(B)/flags
+	@mkdir -p $(dir $@)
+	@echo "  CC(san) $<"
+	$(Q)$(CC) $(CFLAGS) $(BASE) $(SANITIZE) -fno-omit-frame-pointer -MMD -MP -c $< -o $@
+
+$(B)/tests/unit/%: tests/unit/%.c $(SAN_OBJ) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) $(BASE) -Itests/unit $(SANITIZE) \
-	  -fno-omit-frame-pointer -o $@ $< $(CORE_SRC) -lm
+	  -fno-omit-frame-pointer -o $@ $< $(SAN_OBJ) -lm
 
 # Its RUNPATH is how it finds libfgvictim.so: dlopen must see it as the caller.
 $(B)/tests/preload/dlopen_caller: tests/preload/dlopen_caller.c tests/preload/check.h
@@ -122,18 +133,23 @@ $(B)/bench/%: tests/bench/%.c $(wildcard tests/bench/*.h)
 
 # The report reader and renderers are the CLI's: linked with its files but
 # its entry point (fragguard.c).
-$(B)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(CORE_SRC) $(TOOL_SRC) $(wildcard tools/*.h)
+$(B)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(FZ_CORE) $(FZ_TOOL) $(wildcard tools/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $<"
-	$(Q)$(CLANG) -O1 -g -std=gnu11 -D_GNU_SOURCE -Iinclude -Ishim -Itools \
-	  -fsanitize=fuzzer,address,undefined -o $@ $< $(CORE_SRC) \
-	  $(filter-out tools/fragguard.c,$(TOOL_SRC)) $(TOOL_LIBS) -lpthread -ldl
+	$(Q)$(CLANG) $(FZFLAGS) -Itools -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  $(FZ_CORE) $(FZ_TOOL) $(TOOL_LIBS) -lpthread -ldl
 
-$(B)/fuzz/%: tests/fuzz/%.c $(CORE_SRC)
+# The core (and the CLI's files) compiled once for the fuzzers, linked into each.
+FZFLAGS := -O1 -g -std=gnu11 -D_GNU_SOURCE -Iinclude -Ishim
+$(B)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC(fuzz) $<"
+	$(Q)$(CLANG) $(FZFLAGS) -Itools -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FZ_CORE)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $<"
-	$(Q)$(CLANG) -O1 -g -std=gnu11 -D_GNU_SOURCE -Iinclude -Ishim \
-	  -fsanitize=fuzzer,address,undefined -o $@ $< $(CORE_SRC) -lm
+	$(Q)$(CLANG) $(FZFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FZ_CORE) -lm
 
 # The shared library used by preload tests (tests/preload/libdl_victim.c style
 # helpers are built as .so when their name starts with lib).
@@ -143,8 +159,10 @@ $(B)/tests/lib%.so: tests/preload/lib%.c.in
 
 TEST_LIBS := $(patsubst tests/preload/lib%.c.in,$(B)/tests/lib%.so,$(wildcard tests/preload/lib*.c.in))
 
-test: all $(UNIT_BIN) $(PRE_BIN) $(HELP_BIN) $(TEST_LIBS) $(BENCH_BIN) check-deps
+test: check-build-deps
+	@$(MAKE) --no-print-directory -j$(JOBS) test-build
 	@sh tests/run.sh
+test-build: all $(UNIT_BIN) $(PRE_BIN) $(HELP_BIN) $(TEST_LIBS) $(BENCH_BIN) check-deps
 
 # Cross and musl builds: the same tree into its own build directory, unit
 # tests without sanitizers (qemu-user runs neither ASan nor LSan), run by
@@ -154,7 +172,7 @@ test: all $(UNIT_BIN) $(PRE_BIN) $(HELP_BIN) $(TEST_LIBS) $(BENCH_BIN) check-dep
 CROSS_TARGETS = $(LIB) $(UNIT_BIN) $(PRE_BIN) $(TEST_LIBS)
 cross_has = $(shell printf '\043include <$(2).h>\nint main(void){return 0;}\n' | \
   $(1) -x c - $(3) -o /dev/null 2>/dev/null && echo 1 || echo 0)
-cross_make = $(MAKE) --no-print-directory B=$(1) CC=$(2) SANITIZE= UNWIND=$(call cross_has,$(2),execinfo) \
+cross_make = $(MAKE) --no-print-directory -j$(JOBS) B=$(1) CC=$(2) SANITIZE= UNWIND=$(call cross_has,$(2),execinfo) \
   CROSS_CLI=$(call cross_has,$(2),jansson,-ljansson) cross-build
 .PHONY: cross-arm64 cross-armhf musl cross-build
 cross-arm64:

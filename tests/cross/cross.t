@@ -4,16 +4,26 @@
 # compiler or qemu is missing is left out; with neither, the test skips.
 top=${FG_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$top" || exit 1
-ran=0; rc=0; missing=""
+ran=0; rc=0; missing=""; names=""
+out=$(mktemp -d) || exit 2
+trap 'rm -rf "$out"' EXIT
 for t in arm64:aarch64-linux-gnu:qemu-aarch64 armhf:arm-linux-gnueabihf:qemu-arm; do
   name=${t%%:*}; rest=${t#*:}; triple=${rest%%:*}; qemu=${rest#*:}
   if ! command -v "$triple-gcc" >/dev/null 2>&1 || ! command -v "$qemu" >/dev/null 2>&1 ||
      [ ! -d "/usr/$triple/lib" ]; then
     missing="$missing $name"; continue
   fi
-  echo "== $name"
   make -s cross-$name WERROR=1 >/dev/null || { echo "cross.t: make cross-$name failed"; rc=1; continue; }
-  sh tests/cross/run.sh "$name" || rc=1
+  names="$names $name"
+done
+# Both targets' tests at once: each runs one emulated program at a time.
+for name in $names; do
+  { sh tests/cross/run.sh "$name" > "$out/$name" 2>&1; echo $? > "$out/$name.rc"; } &
+done
+wait
+for name in $names; do
+  echo "== $name"; cat "$out/$name"
+  [ "$(cat "$out/$name.rc")" = 0 ] || rc=1
   ran=$((ran+1))
 done
 [ -n "$missing" ] && echo "cross.t: not tested:$missing (needs gcc-<triple>, libc6-dev-<arch>-cross and qemu-user)"

@@ -11,5 +11,5 @@ bins=""
 for f in tests/fuzz/fuzz_*.c; do
   n=$(basename "$f" .c); bins="$bins build/fuzz/$n"
 done
-make -s $bins || { echo "fuzzer build failed"; exit 1; }
-sh tests/fuzz/run.sh "${FG_FUZZ_SECONDS:-10}"
+make -s -j"$(nproc 2>/dev/null || echo 2)" $bins || { echo "fuzzer build failed"; exit 1; }
+FG_FUZZ_JOBS=${FG_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)} sh tests/fuzz/run.sh "${FG_FUZZ_SECONDS:-10}"

@@ -3,6 +3,7 @@
 # corpus seeded from tests/data (captured /proc trees and OOM logs), and keeps
 # the grown corpus in build/fuzz/corpus/NAME. Builds nothing (`make fuzz`
 # does). Exit 1 when a fuzzer finds a crash (its artifact path is printed).
+# FG_FUZZ_JOBS fuzzers run at a time (default 1; fuzz.t uses one per core).
 # Usage: sh tests/fuzz/run.sh [SECONDS] [NAME-PATTERN]
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
@@ -11,7 +12,8 @@ pat=${2:-}
 B=${B:-build}
 # UBSan reports are findings too: stop on the first one.
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-found=0; failed=""
+jobs=${FG_FUZZ_JOBS:-1}
+found=0; failed=""; names=""; running=0
 for bin in "$B"/fuzz/fuzz_*; do
   [ -x "$bin" ] && [ -f "$bin" ] || continue
   name=${bin##*/}
@@ -47,14 +49,20 @@ for bin in "$B"/fuzz/fuzz_*; do
     [ -f "$f" ] && head -c 4096 "$f" > "$seeds/oom_$(basename "$f")"
   done
   log="$B/fuzz/$name.log"
-  echo "fuzz: $name for ${secs}s"
-  "$bin" -max_total_time="$secs" -max_len=16384 -close_fd_mask=3 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$B/fuzz/artifacts/$name-" -print_final_stats=1 \
-    "$corpus" "$seeds" >"$log" 2>&1
-  rc=$?
+  rm -f "$B/fuzz/$name.rc"; echo "fuzz: $name for ${secs}s"
+  { "$bin" -max_total_time="$secs" -max_len=16384 -close_fd_mask=3 -timeout=10 -rss_limit_mb=2048 \
+      -artifact_prefix="$B/fuzz/artifacts/$name-" -print_final_stats=1 \
+      "$corpus" "$seeds" >"$log" 2>&1
+    echo $? > "$B/fuzz/$name.rc"; } &
+  names="$names $name"; running=$((running+1))
+  if [ $running -ge "$jobs" ]; then wait; running=0; fi
+done
+wait
+for name in $names; do
+  log="$B/fuzz/$name.log"; rc=$(cat "$B/fuzz/$name.rc" 2>/dev/null || echo 2)
   grep -aE '^stat::number_of_executed_units|^stat::new_units_added' "$log" | \
     sed "s/^/  $name /"
-  if [ $rc -ne 0 ]; then
+  if [ "$rc" -ne 0 ]; then
     failed="$failed $name"
     echo "fuzz: $name FAILED (exit $rc); see $log"
     grep -aE 'ERROR|SUMMARY|artifact' "$log" | head -5
