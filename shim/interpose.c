@@ -39,6 +39,7 @@ int execveat(int dirfd, const char *path, char *const argv[], char *const envp[]
 #include "glibc.h"
 #include "guard.h"
 #include "large.h"
+#include "lock.h"
 #include "os.h"
 #include "registry.h"
 #include "report.h"
@@ -471,6 +472,27 @@ __attribute__((destructor)) static void exit_summary(void)
 	stats_text(&fb);
 	os_write_all(2, buf, fb.len);
 }
+
+/* _exit and _Exit end the process without exit handlers, so without the
+ * destructors above and report.c's: the exit report and the summary are
+ * written here first (dash ends this way, and so do Python's forked
+ * workers, a daemon's parent after its fork, a child whose exec failed).
+ * Neither in a vfork child, which runs in its parent's memory (posix_spawn's
+ * child, whose _exit is the C library's own and never reaches here, too),
+ * nor from a signal handler that interrupted this thread inside the shim
+ * (lock_depth: the lock it holds may be the report writer's). Then the
+ * exit_group system call, as the C library's _exit makes. */
+EXPORT void _exit(int status)
+{
+	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == ST_READY && !lock_depth &&
+	    report_own_process()) {
+		report_write("exit");
+		exit_summary();
+	}
+	os_exit_group(status);
+}
+
+EXPORT void _Exit(int status) __attribute__((alias("_exit")));
 
 /* Writes the report now (reason "request"). Returns 0, or -1 when no report
  * is configured or it could not be written. Not async-signal-safe; must not

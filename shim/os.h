@@ -28,6 +28,8 @@ int os_close(int fd);
 int os_rename(const char *from, const char *to);
 int os_unlink(const char *path);
 int os_getpid(void);
+/* The exit_group system call: the whole process ends (what _exit does). */
+__attribute__((noreturn)) void os_exit_group(int status);
 int os_gettid(void);
 /* Whether thread tid of process pid is still in the kernel's thread group
  * (signal 0 by tgkill: a joined thread leaves it a little after the join). */

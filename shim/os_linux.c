@@ -173,6 +173,12 @@ int os_unlink(const char *path)
 
 int os_getpid(void) { return (int)RAW(SYS_getpid, 0, 0, 0, 0, 0, 0); }
 
+void os_exit_group(int status)
+{
+	for (;;)
+		RAW(SYS_exit_group, status, 0, 0, 0, 0, 0);
+}
+
 int os_gettid(void) { return (int)RAW(SYS_gettid, 0, 0, 0, 0, 0, 0); }
 
 int os_task_exists(int pid, int tid)

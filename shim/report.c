@@ -575,6 +575,11 @@ static int put_file(size_t len)
 	return r;
 }
 
+int report_own_process(void)
+{
+	return os_getpid() == __atomic_load_n(&report_pid, __ATOMIC_RELAXED);
+}
+
 int report_write(const char *reason)
 {
 	struct fmtbuf fb;
@@ -582,7 +587,7 @@ int report_write(const char *reason)
 		return -ENOENT;
 	if (__atomic_load_n(&os_sandboxed, __ATOMIC_ACQUIRE))
 		return -EPERM; /* the last report was written on the way in */
-	if (os_getpid() != __atomic_load_n(&report_pid, __ATOMIC_RELAXED))
+	if (!report_own_process())
 		return -ECHILD; /* a vfork child: the parent's memory, not ours */
 	lock_take(&wlock);
 	seq++;

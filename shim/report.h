@@ -18,6 +18,9 @@ void report_poll(void);
  * lock: allocation never waits for it); never call it under a shim lock.
  * Not async-signal-safe. */
 int report_write(const char *reason);
+/* Whether this is the process the shim's state belongs to: 0 in a vfork
+ * child (or a clone(CLONE_VM) one), which runs in its parent's memory. */
+int report_own_process(void);
 /* Before an exec* call replaces the image: writes with reason "exec". */
 void report_before_exec(void);
 /* Writes the interval report now if one is due: fork calls it before it

@@ -363,7 +363,8 @@ int cmd_run(int argc, char **argv)
 		got = report_summarise_dir(rdir, (double)t0.tv_sec + t0.tv_nsec / 1e9 - 0.02, stderr);
 		if (got == 0)
 			fprintf(stderr, "fragguard: no report was written: the program may be statically "
-					"linked or setuid, or have cleared LD_PRELOAD\n");
+					"linked or setuid, have cleared LD_PRELOAD, or been killed by a "
+					"signal\n");
 		else if (got > 0)
 			fprintf(stderr, "More: fragguard report --html report.html %s\n", rdir);
 	}

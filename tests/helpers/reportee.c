@@ -11,6 +11,12 @@
  *                every 10 ms
  *   fork         grow, fork; the child grows too and exits; parent waits
  *   exec PROG... grow, then execvp(PROG, ...)
+ *   _exit N      grow 4, print "pid P", end with _exit(N) (_Exit N: _Exit)
+ *   vfork        grow 4; a vfork child grows nothing and calls _exit(0),
+ *                another tries to exec a missing program and _exit(127);
+ *                prints "parent P child C1 C2"
+ *   sigexit MS   a SIGALRM handler calls _exit(3); the timer fires every
+ *                MS ms while the program allocates and frees in a loop
  *   count MB     like grow, with the program's own malloc family counting
  *                calls whose caller is the unwinder (libgcc_s) or the shim: prints
  *                "nested N" (must be 0: the sampler never allocates) */
@@ -20,7 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -172,6 +180,12 @@ static void own_view(int r)
 	fflush(stdout);
 }
 
+static void on_alarm_exit(int sig)
+{
+	(void)sig;
+	_exit(3);
+}
+
 static double now(void)
 {
 	struct timespec t;
@@ -245,6 +259,45 @@ int main(int argc, char **argv)
 		perror("execvp");
 		return 1;
 	}
-	fprintf(stderr, "usage: reportee grow|count|loop|fork|exec ...\n");
+	if (!strcmp(mode, "_exit") || !strcmp(mode, "_Exit")) {
+		grow_heap_here(4);
+		printf("pid %d\n", (int)getpid());
+		fflush(stdout);
+		if (mode[1] == 'e')
+			_exit((int)arg);
+		_Exit((int)arg);
+	}
+	if (!strcmp(mode, "vfork")) {
+		grow_heap_here(4);
+		fflush(stdout);
+		pid_t c[2];
+		for (int i = 0; i < 2; i++) {
+			c[i] = vfork();
+			if (c[i] == 0) {
+				if (i)
+					execl("/nonexistent/reportee-missing", "missing", (char *)NULL);
+				_exit(i ? 127 : 0);
+			}
+		}
+		int st, bad = 0;
+		for (int i = 0; i < 2; i++)
+			if (c[i] < 0 || waitpid(c[i], &st, 0) < 0 || !WIFEXITED(st) ||
+			    WEXITSTATUS(st) != (i ? 127 : 0))
+				bad = 1;
+		printf("parent %d child %d %d\n", (int)getpid(), (int)c[0], (int)c[1]);
+		return bad;
+	}
+	if (!strcmp(mode, "sigexit")) {
+		signal(SIGALRM, on_alarm_exit);
+		struct itimerval it = { { 0, arg * 1000 }, { 0, arg * 1000 } };
+		setitimer(ITIMER_REAL, &it, NULL);
+		static void *slot[1024];
+		for (unsigned long i = 0;; i++) {
+			unsigned k = (unsigned)(i * 2654435761u) % 1024;
+			free(slot[k]);
+			slot[k] = malloc(16 + (i % 97) * 48);
+		}
+	}
+	fprintf(stderr, "usage: reportee grow|count|loop|fork|exec|_exit|_Exit|vfork|sigexit ...\n");
 	return 2;
 }

@@ -2,7 +2,7 @@
 # exports.t: libfragguard.so exports exactly the symbols listed in
 # shim/exports.map (the one place exports are listed), and that list holds only
 # the malloc family, fg_* functions, dlopen and the interposed mmap/mmap64/munmap/
-# mremap/fork: no unexpected export, none missing.
+# mremap/fork/exec family/_exit: no unexpected export, none missing.
 top=${FG_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 so=${FG_SO:-$top/build/libfragguard.so}
 map=$top/shim/exports.map
@@ -38,7 +38,8 @@ memalign valloc pvalloc malloc_usable_size cfree free_sized free_aligned_sized
 malloc_trim mallinfo mallinfo2 malloc_stats mallopt malloc_info"
 later="mmap mmap64 munmap mremap fork execve execv execvp execvpe execl execlp execle
 fexecve execveat posix_spawn posix_spawnp system popen
-setuid setgid seteuid setegid setreuid setregid setresuid setresgid setgroups initgroups unshare setns prctl dlopen"
+setuid setgid seteuid setegid setreuid setregid setresuid setresgid setgroups initgroups unshare setns prctl dlopen
+_exit _Exit"
 for s in $family; do
   grep -qx "$s" "$tmp/so" || { echo "FAIL: $s not exported"; rc=1; }
 done

@@ -2,12 +2,7 @@
 # report_atomic.t: readers never see a partial report. The program rewrites
 # its report every 10 ms (fg_report_write) and on SIGUSR2 (REPORT_SIGNAL)
 # sent every 50 ms, while a reader parses the file in a loop.
-top=${FG_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-so=${FG_SO:-$top/build/libfragguard.so}
-prog=${FG_BUILD:-$top/build}/tests/helpers/reportee
-[ -x "$prog" ] || { echo "reportee not built: $prog"; exit 77; }
-command -v python3 >/dev/null || { echo "python3 not installed"; exit 77; }
-tmp=$(mktemp -d) || exit 2
+. "$(dirname "$0")/reportee.sh"
 trap 'kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 FRAGGUARD_REPORT="$tmp/r.json" FRAGGUARD_REPORT_SIGNAL=USR2 FRAGGUARD_SAMPLE_BYTES=16K \
   LD_PRELOAD="$so" "$prog" loop 4 rewrite &

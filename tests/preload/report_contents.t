@@ -3,13 +3,7 @@
 # sees itself (getrusage, /proc/self/status, smaps_rollup) right after
 # writing it; every documented section is present; the call sites name the
 # allocating function of a program built with -g (grow_heap_here).
-top=${FG_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-so=${FG_SO:-$top/build/libfragguard.so}
-prog=${FG_BUILD:-$top/build}/tests/helpers/reportee
-[ -x "$prog" ] || { echo "reportee not built: $prog"; exit 77; }
-command -v python3 >/dev/null || { echo "python3 not installed"; exit 77; }
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/reportee.sh"
 
 FRAGGUARD_REPORT="$tmp/r.json" REPORTEE_KEEP="$tmp/req.json" FRAGGUARD_SAMPLE_BYTES=64K \
   LD_PRELOAD="$so" "$prog" grow 24 >"$tmp/own" || { echo "FAIL: reportee exited $?"; exit 1; }

@@ -2,13 +2,7 @@
 # report_fork_exec.t: a forked child writes its own report under its own pid
 # (counters from the fork); exec writes the report before the image goes,
 # and the new image writes its own.
-top=${FG_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-so=${FG_SO:-$top/build/libfragguard.so}
-prog=${FG_BUILD:-$top/build}/tests/helpers/reportee
-[ -x "$prog" ] || { echo "reportee not built: $prog"; exit 77; }
-command -v python3 >/dev/null || { echo "python3 not installed"; exit 77; }
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/reportee.sh"
 mkdir "$tmp/f" "$tmp/e"
 FRAGGUARD_REPORT="$tmp/f" LD_PRELOAD="$so" "$prog" fork >"$tmp/fork.out" ||
   { echo "FAIL: fork mode exited $?"; exit 1; }

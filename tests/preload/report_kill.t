@@ -3,13 +3,7 @@
 # by the interval thread about REPORT_INTERVAL (1 s) before it died: at most
 # 2 s before the kill (one interval, plus the drift of a loaded machine; a
 # report from start-up is 3.5 s old), and not after the process was gone.
-top=${FG_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-so=${FG_SO:-$top/build/libfragguard.so}
-prog=${FG_BUILD:-$top/build}/tests/helpers/reportee
-[ -x "$prog" ] || { echo "reportee not built: $prog"; exit 77; }
-command -v python3 >/dev/null || { echo "python3 not installed"; exit 77; }
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/reportee.sh"
 FRAGGUARD_REPORT="$tmp" FRAGGUARD_REPORT_INTERVAL=1 LD_PRELOAD="$so" "$prog" loop 0 &
 pid=$!
 sleep 3.5

@@ -3,13 +3,7 @@
 # followed (its target stays untouched); a stale temporary file is no
 # obstacle; a report directory that is a regular file is refused with one
 # warning and the program runs on.
-top=${FG_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-so=${FG_SO:-$top/build/libfragguard.so}
-prog=${FG_BUILD:-$top/build}/tests/helpers/reportee
-[ -x "$prog" ] || { echo "reportee not built: $prog"; exit 77; }
-command -v python3 >/dev/null || { echo "python3 not installed"; exit 77; }
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/reportee.sh"
 mkdir "$tmp/d"
 echo precious >"$tmp/target"
 ln -s "$tmp/target" "$tmp/d/r.json"

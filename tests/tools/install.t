@@ -9,6 +9,7 @@ cd "$top" || exit 1
 B=${FG_BUILD:-$top/build}
 case "$B" in "$top"/*) B=${B#"$top"/} ;; esac
 d=$(mktemp -d) || exit 1
+mkdir "$d/tmp" && export TMPDIR="$d/tmp"
 trap 'rm -rf "$d"' EXIT
 fail() { echo "install.t: $*"; exit 1; }
 

@@ -12,6 +12,8 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
+# Without --report the reports go to a new directory under $TMPDIR.
+mkdir "$tmp/t" && export TMPDIR="$tmp/t"
 
 # The environment the command sees.
 "$cli" run -q --report "$tmp/r0" -- sh -c 'echo "$LD_PRELOAD"; echo "$FRAGGUARD_REPORT"; echo "${FRAGGUARD_CONFIG-unset}"' >"$tmp/env" 2>"$tmp/err" ||
@@ -22,6 +24,7 @@ so=$(cd "$(dirname "$FG_SO")" && pwd)/libfragguard.so
 [ "$(sed -n 3p "$tmp/env")" = unset ] || bad "FRAGGUARD_CONFIG set without --profile"
 [ -s "$tmp/err" ] && { bad "-q printed"; cat "$tmp/err"; }
 LD_PRELOAD=/nonexistent/other.so "$cli" run -q -- sh -c 'echo "$LD_PRELOAD"' >"$tmp/env" 2>/dev/null
+ls "$tmp"/t/fragguard-run.*/*.json >/dev/null 2>&1 || bad "no report in \$TMPDIR/fragguard-run.*"
 [ "$(cat "$tmp/env")" = "$so:/nonexistent/other.so" ] || bad "existing LD_PRELOAD not kept after the shim: $(cat "$tmp/env")"
 "$cli" run -q --profile default -- sh -c 'echo "$FRAGGUARD_CONFIG"' >"$tmp/env" 2>"$tmp/err"
 [ "$(cat "$tmp/env")" = "$FG_TOP/config/default.conf" ] || { bad "--profile default: $(cat "$tmp/env")"; cat "$tmp/err"; }
