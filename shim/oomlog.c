@@ -1,7 +1,8 @@
 /* oomlog.c: finds OOM-kill and page-allocation-failure reports in kernel log
  * text and parses each section on its own (request, trace, Mem-info, zones,
  * buddy lists, task list, victim, constraints). Log prefixes (timestamps,
- * syslog, journal, Android, dmesg -x) are stripped per line and lines wrapped
+ * syslog, journalctl's short-* layouts, Android, dmesg -x/-d/-T and its
+ * --time-format layouts) are stripped per line and lines wrapped
  * by mail or web pages are rejoined. Never reads outside [buf, buf+len), never
  * allocates, keeps no state outside the caller's structs; every number is
  * range-checked, so arbitrary bytes only ever produce a thinner report. */
@@ -138,6 +139,33 @@ static int find_kb(const char *line, const char *key, int64_t *v)
 static const char *const months[] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
 };
+static const char *const days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+
+static int starts_word(const char *p, const char *const *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (starts(p, w[i]) && p[3] == ' ')
+			return 1;
+	return 0;
+}
+
+/* An ISO 8601 time at p, "2026-12-07T06:33:53,667649+00:00" (dmesg
+ * --time-format=iso) or "2026-12-07T06:33:45.978548+0000": the byte after
+ * it, or p when there is none. */
+static const char *iso_stamp(const char *p)
+{
+	const char *q = p;
+
+	if (!(is_digit(q[0]) && is_digit(q[1]) && is_digit(q[2]) && is_digit(q[3]) && q[4] == '-' &&
+	      is_digit(q[5]) && is_digit(q[6]) && q[7] == '-' && is_digit(q[8]) && is_digit(q[9]) &&
+	      (q[10] == 'T' || q[10] == ' ') && is_digit(q[11]) && is_digit(q[12]) && q[13] == ':'))
+		return p;
+	q += 14;
+	while (is_digit(*q) || *q == ':' || *q == '.' || *q == ',' || *q == '+' || *q == '-' ||
+	       *q == 'Z')
+		q++;
+	return *q == ' ' ? q : p;
+}
 
 /* Strips one bracketed timestamp or tag at p: "[ 4228.307769]", "[Mon May 28
  * 18:51:35 2018]", "[  T104]", "[pid:1361,cpu5,x]", "[c2]". Task-list rows
@@ -166,6 +194,17 @@ static const char *strip_bracket(const char *p, int *stamp)
 		else if (!is_space(*q))
 			other++;
 	}
+	/* dmesg -d "[21399.667649 <    2.086398>]", --time-format=delta
+	 * "[<    2.086398>]", reltime "[  +2.086398]"; journalctl -o short-delta */
+	if (dot && digits && !alpha && !colon) {
+		for (q = p + 1; q < e && (is_digit(*q) || is_space(*q) || *q == '.' || *q == '<' ||
+					  *q == '>' || *q == '+'); q++)
+			;
+		if (q == e) {
+			*stamp = 1;
+			return e + 1;
+		}
+	}
 	q = skip_sp(p + 1);
 	if (starts(q, "pid:") || (starts(q, "<")))
 		return starts(q, "pid:") ? e + 1 : p;
@@ -178,6 +217,11 @@ static const char *strip_bracket(const char *p, int *stamp)
 			return e + 1;
 	}
 	if (dot && digits && !alpha && !colon && other == 0) {
+		*stamp = 1;
+		return e + 1;
+	}
+	/* reltime's minute line "[Dec 7 06:33]" */
+	if (colon == 1 && alpha == 3 && digits >= 4 && !dot && starts_word(skip_sp(p + 1), months, 12)) {
 		*stamp = 1;
 		return e + 1;
 	}
@@ -248,17 +292,26 @@ static void strip_prefix(const char *raw, size_t n, struct line *l)
 		p = skip_sp(q);
 		l->prefixed = 1;
 	}
-	/* syslog / journal: "May 28 18:51:34 host [tag:] kernel: " or ISO dates. */
-	int syslog = 0;
-	for (size_t i = 0; i < 12; i++)
-		if (starts(p, months[i]) && p[3] == ' ')
-			syslog = 1;
+	/* syslog / journal: "May 28 18:51:34 host [tag:] kernel: ", ISO dates,
+	 * "Mon 2026-12-07 06:33:45 UTC host kernel: " (journalctl short-full),
+	 * "1796625225.978548 host kernel: " (short-unix). */
+	int syslog = starts_word(p, months, 12) || starts_word(p, days, 7);
 	if (is_digit(p[0]) && is_digit(p[1]) && is_digit(p[2]) && is_digit(p[3]) && p[4] == '-')
 		syslog = 1;
+	if (is_digit(p[0])) {
+		const char *q = p;
+		while (is_digit(*q))
+			q++;
+		if (q - p >= 9 && *q == '.' && is_digit(q[1]))
+			syslog = 1;
+	}
 	if (syslog) {
 		const char *k = strstr(p, "kernel:");
 		if (k && k - p < 120) {
 			p = skip_sp(k + 7);
+			l->prefixed = 1;
+		} else if (iso_stamp(p) != p) { /* dmesg --time-format=iso */
+			p = skip_sp(iso_stamp(p));
 			l->prefixed = 1;
 		}
 	} else {
@@ -305,6 +358,14 @@ static void strip_prefix(const char *raw, size_t n, struct line *l)
 		/* one space after a timestamp is the separator; keep deeper indent */
 		if (*p == ' ')
 			p++;
+	}
+	/* journalctl -o short-monotonic, short-delta: "[stamp] host kernel: " */
+	if (l->prefixed && !is_space(*p)) {
+		const char *q = p;
+		while (*q && !is_space(*q) && q - p < 64)
+			q++;
+		if (starts(q, " kernel: "))
+			p = q + 9;
 	}
 	p = skip_sp(p);
 	l->n = strlen(p);

@@ -45,7 +45,7 @@ for bin in "$B"/fuzz/fuzz_*; do
     { cat tests/data/reports/basic/python3.4242.json; printf '\0'
       cat tests/data/reports/basic/python3.4250.json; } > "$seeds/two_python3"
   fi
-  for f in tests/data/oom/*.log tests/data/oom/*.txt tests/data/oom/bad/*.log; do
+  for f in tests/data/oom/*.log tests/data/oom/*.txt tests/data/oom/bad/*.log tests/data/oom/formats/*.log; do
     [ -f "$f" ] && head -c 4096 "$f" > "$seeds/oom_$(basename "$f")"
   done
   log="$B/fuzz/$name.log"

@@ -54,6 +54,22 @@ for g in tests/data/golden/explain/*.txt; do
   else echo "ok golden $name"; fi
 done
 
+# One report in every dmesg and journalctl layout: the same analysis as the
+# plain dmesg text (the first line names the file and its line numbers).
+ref=tests/data/oom/local_6.18_x86_64_memcg_v1.log
+"$cli" explain "$ref" 2>&1 | tail -n +2 >"$tmp/ref.txt"
+grep -q 'Cause: memcg_limit' "$tmp/ref.txt" || fail "layouts: the reference is not memcg_limit"
+n=0
+for f in tests/data/oom/formats/*.log; do
+  [ -f "$f" ] || continue
+  "$cli" explain "$f" 2>&1 | tail -n +2 >"$tmp/fmt.txt"
+  n=$((n+1))
+  cmp -s "$tmp/ref.txt" "$tmp/fmt.txt" ||
+    { fail "layout $(basename "$f") reads differently:"; diff "$tmp/ref.txt" "$tmp/fmt.txt" | head -n 8; }
+done
+[ $n -ge 17 ] || fail "layouts: only $n files in tests/data/oom/formats"
+echo "ok $n log layouts"
+
 # Bad inputs: exit 0 or 1, never a crash or a sanitizer report.
 for b in tests/data/oom/bad/*; do
   case "$b" in *.sh) continue;; esac
