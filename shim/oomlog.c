@@ -1,7 +1,7 @@
 /* oomlog.c: finds OOM-kill and page-allocation-failure reports in kernel log
  * text and parses each section on its own (request, trace, Mem-info, zones,
  * buddy lists, task list, victim, constraints). Log prefixes (timestamps,
- * syslog, journalctl's short-* layouts, Android, dmesg -x/-d/-T and its
+ * syslog, journalctl's layouts (short-*, verbose, export, json), Android, dmesg -x/-d/-T and its
  * --time-format layouts) are stripped per line and lines wrapped
  * by mail or web pages are rejoined. Never reads outside [buf, buf+len), never
  * allocates, keeps no state outside the caller's structs; every number is
@@ -15,6 +15,7 @@ struct line {
 	char s[OOMLOG_LINE_MAX];
 	size_t n;
 	int prefixed; /* a timestamp or syslog header was stripped */
+	int meta;     /* a journal record's other field or header: not log text */
 };
 
 /* ---- small bounded helpers ------------------------------------------------ */
@@ -269,19 +270,109 @@ static void clean_text(char *t, size_t n)
 	}
 }
 
+/* journalctl -o json / json-seq: the "MESSAGE" string of a record on one
+ * line, unescaped into out (cap bytes with the NUL); its length, or -1 when
+ * the line is a record without a string MESSAGE (a byte array: not UTF-8). */
+static long json_message(const char *raw, size_t n, char *out, size_t cap)
+{
+	static const char key[] = "\"MESSAGE\":\"";
+	const char *e = raw + n, *p = NULL;
+	size_t k = 0;
+
+	for (const char *q = raw; q + sizeof key - 1 <= e && !p; q++)
+		if (!memcmp(q, key, sizeof key - 1))
+			p = q + sizeof key - 1;
+	if (!p)
+		return -1;
+	while (p < e && *p != '"' && k + 1 < cap) {
+		char c = *p++;
+		if (c == '\\' && p < e) {
+			c = *p++;
+			if (c == 'n' || c == 't' || c == 'r')
+				c = ' ';
+			else if (c == 'u') { /* \u00XX: journald escapes control bytes so */
+				int64_t v = 0;
+				for (int i = 0; i < 4 && p < e && is_hex(*p); i++, p++)
+					v = v * 16 + (is_digit(*p) ? *p - '0' : (*p | 0x20) - 'a' + 10);
+				c = v < 0x80 ? (char)v : '?';
+			} else if (c != '"' && c != '\\' && c != '/') {
+				c = '?';
+			}
+		}
+		out[k++] = c;
+	}
+	out[k] = 0;
+	return (long)k;
+}
+
+/* A journal record's line that is not log text: journalctl -o verbose's
+ * fields ("    _PID=1", all but MESSAGE) and record headers ("Mon
+ * 2026-12-07 06:33:45.990727 UTC [s=...;i=...]"), -o export's fields
+ * ("__CURSOR=", "_BOOT_ID=", "PRIORITY=", "SYSLOG_..."). Sets *msg to the
+ * text of a MESSAGE= field instead. */
+static int journal_meta(const char *p, const char **msg)
+{
+	const char *q = p;
+	int indent = 0;
+
+	*msg = NULL;
+	while (*q == ' ')
+		q++, indent++;
+	const char *k = q;
+	while ((*q >= 'A' && *q <= 'Z') || is_digit(*q) || *q == '_')
+		q++;
+	if (*q == '=' && q - k >= 3 && !is_digit(*k)) {
+		if (q - k == 7 && starts(k, "MESSAGE")) {
+			*msg = q + 1;
+			return 0;
+		}
+		/* unindented: only the names journald itself writes */
+		return indent == 4 || *k == '_' || starts(k, "PRIORITY=") || starts(k, "SYSLOG_");
+	}
+	return !indent && (starts_word(p, days, 7) || starts_word(p, months, 12)) &&
+	       strstr(p, " [s=") && strstr(p, ";i=") && strchr(p, ']');
+}
+
 /* Strips every known prefix from one raw line into l->s. */
 static void strip_prefix(const char *raw, size_t n, struct line *l)
 {
 	char tmp[OOMLOG_LINE_MAX];
 	size_t m = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
-	const char *p;
+	const char *p, *msg;
 
+	l->prefixed = l->meta = 0;
+	/* journalctl -o json (json-seq: after an RS byte) */
+	if (n && (raw[0] == '{' || (raw[0] == 0x1e && n > 1 && raw[1] == '{'))) {
+		long k = json_message(raw, n, tmp, sizeof tmp);
+		if (k >= 0) {
+			m = (size_t)k;
+			clean_text(tmp, m);
+			p = tmp;
+			l->prefixed = 1;
+			goto text;
+		}
+		if (memmem(raw, n, "\"__CURSOR\"", 10)) {
+			l->meta = 1;
+			l->n = 0;
+			l->s[0] = 0;
+			return;
+		}
+	}
 	for (size_t i = 0; i < m; i++)
 		tmp[i] = raw[i] ? raw[i] : ' ';
 	tmp[m] = 0;
 	clean_text(tmp, m);
-	l->prefixed = 0;
-	p = skip_sp(tmp);
+	if (journal_meta(tmp, &msg)) {
+		l->meta = 1;
+		l->n = 0;
+		l->s[0] = 0;
+		return;
+	}
+	p = msg ? msg : skip_sp(tmp);
+	if (msg) {
+		l->prefixed = 1;
+		goto text;
+	}
 
 	/* Logcat "07-13 08:41:51.341 " */
 	if (is_digit(p[0]) && is_digit(p[1]) && p[2] == '-' && is_digit(p[3]) && is_digit(p[4]) &&
@@ -367,6 +458,7 @@ static void strip_prefix(const char *raw, size_t n, struct line *l)
 		if (starts(q, " kernel: "))
 			p = q + 9;
 	}
+text:
 	p = skip_sp(p);
 	l->n = strlen(p);
 	memmove(l->s, p, l->n + 1);
@@ -463,10 +555,12 @@ static int next_line(struct oomlog_ctx *c, struct line *l)
 	const char *s;
 	size_t n;
 
-	if (!raw_line(c->buf, c->len, &c->pos, &s, &n))
-		return 0;
-	c->lineno++;
-	strip_prefix(s, n, l);
+	do {
+		if (!raw_line(c->buf, c->len, &c->pos, &s, &n))
+			return 0;
+		c->lineno++;
+		strip_prefix(s, n, l);
+	} while (l->meta);
 	for (int joins = 0; joins < 64; joins++) {
 		struct line nx;
 		size_t save = c->pos;
@@ -490,7 +584,7 @@ static int next_line(struct oomlog_ctx *c, struct line *l)
 		if (!raw_line(c->buf, c->len, &save, &s, &n))
 			break;
 		strip_prefix(s, n, &nx);
-		if (!nx.n)
+		if (!nx.n || nx.meta)
 			break;
 		if (!want && !(l->prefixed && !nx.prefixed && !own_line(nx.s)))
 			break;

@@ -67,7 +67,7 @@ for f in tests/data/oom/formats/*.log; do
   cmp -s "$tmp/ref.txt" "$tmp/fmt.txt" ||
     { fail "layout $(basename "$f") reads differently:"; diff "$tmp/ref.txt" "$tmp/fmt.txt" | head -n 8; }
 done
-[ $n -ge 17 ] || fail "layouts: only $n files in tests/data/oom/formats"
+[ $n -ge 21 ] || fail "layouts: only $n files in tests/data/oom/formats"
 echo "ok $n log layouts"
 
 # Bad inputs: exit 0 or 1, never a crash or a sanitizer report.
