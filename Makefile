@@ -96,6 +96,9 @@ $(CLI): $(TOOL_OBJ) $(CORE_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $(TOOL_OBJ) $(CORE_OBJ) $(TOOL_LIBS)
 
+# Kept, not deleted as intermediates: the next make would compile them again.
+.SECONDARY: $(SAN_OBJ) $(FZ_CORE) $(FZ_TOOL)
+
 # The core compiled once with the unit tests' sanitizers, linked into each.
 $(B)/san/%.o: %.c $(B)/flags
 	@mkdir -p $(dir $@)
@@ -160,7 +163,7 @@ $(B)/tests/lib%.so: tests/preload/lib%.c.in
 TEST_LIBS := $(patsubst tests/preload/lib%.c.in,$(B)/tests/lib%.so,$(wildcard tests/preload/lib*.c.in))
 
 test: check-build-deps
-	@$(MAKE) --no-print-directory -j$(JOBS) test-build
+	@$(MAKE) --no-print-directory $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS)) test-build
 	@sh tests/run.sh
 test-build: all $(UNIT_BIN) $(PRE_BIN) $(HELP_BIN) $(TEST_LIBS) $(BENCH_BIN) check-deps
 

@@ -26,6 +26,7 @@
 
 __thread int64_t callsite_left __attribute__((tls_model("initial-exec")));
 static __thread int tl_busy __attribute__((tls_model("initial-exec")));
+static int from_snapshot; /* a forked child: modules from the fork's snapshot */
 static __thread int tl_init __attribute__((tls_model("initial-exec")));
 static __thread uint64_t tl_rng __attribute__((tls_model("initial-exec")));
 
@@ -242,6 +243,7 @@ void callsite_after_fork_child(void)
 	nsites = nsamples = nmappings = ndropped = nfailed = 0;
 	callsite_left = 0; /* the forking thread looks at the slow path soon */
 	tl_rng = 0;
+	from_snapshot = 1;
 }
 
 /* ---- report time ---------------------------------------------------- */
@@ -304,6 +306,25 @@ static int ref_find(uintptr_t addr)
 	return lo;
 }
 
+/* Gives the refs inside [lo, hi), a loaded segment of the module name at
+ * bias, that module: *m is its index in mods, made on the first ref. */
+static void match_segment(uintptr_t lo, uintptr_t hi, const char *name, uintptr_t bias, int *m)
+{
+	for (int j = ref_find(lo); j < nrefs && refs[j].addr < hi; j++) {
+		if (*m < 0) {
+			if (nmods >= NMOD)
+				return;
+			*m = nmods++;
+			struct fmtbuf fb;
+			fmt_init(&fb, mods[*m].path, sizeof mods[*m].path);
+			fmt_str(&fb, name ? name : "");
+			mods[*m].bias = bias;
+		}
+		refs[j].mod = *m;
+		refs[j].off = refs[j].addr - bias;
+	}
+}
+
 static int phdr_cb(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	(void)size;
@@ -311,25 +332,79 @@ static int phdr_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	if (nmods >= NMOD)
 		return 1;
 	int m = -1;
+	const char *name = info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : cur_exe;
 	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD)
+			match_segment(lo, lo + ph->p_memsz, name, info->dlpi_addr, &m);
+	}
+	return 0;
+}
+
+/* A forked child must not call dl_iterate_phdr: a thread of the parent may
+ * have held the loader's lock at the fork, which the C library does not
+ * reset in the child (glibc 2.36), and the child would wait for it forever
+ * at its exit, exec or interval report. So fork takes a snapshot of the
+ * loaded segments first (callsite_before_fork) and the child resolves from
+ * it: libraries the child loads itself are not named. */
+#define NSNAP 512
+static struct { uintptr_t lo, hi; int mod; } snap_seg[NSNAP];
+static struct module snap_mod[NMOD];
+static int snap_nseg, snap_nmod;
+
+static int snap_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	(void)size;
+	(void)arg;
+	if (snap_nmod >= NMOD)
+		return 1;
+	int m = snap_nmod;
+	for (int i = 0; i < info->dlpi_phnum && snap_nseg < NSNAP; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 		if (ph->p_type != PT_LOAD)
 			continue;
-		uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
-		for (int j = ref_find(lo); j < nrefs && refs[j].addr < hi; j++) {
-			if (m < 0) {
-				m = nmods++;
-				const char *name = info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : cur_exe;
-				struct fmtbuf fb;
-				fmt_init(&fb, mods[m].path, sizeof mods[m].path);
-				fmt_str(&fb, name ? name : "");
-				mods[m].bias = info->dlpi_addr;
-			}
-			refs[j].mod = m;
-			refs[j].off = refs[j].addr - info->dlpi_addr;
-		}
+		snap_seg[snap_nseg].lo = info->dlpi_addr + ph->p_vaddr;
+		snap_seg[snap_nseg].hi = snap_seg[snap_nseg].lo + ph->p_memsz;
+		snap_seg[snap_nseg++].mod = m;
 	}
+	struct fmtbuf fb;
+	fmt_init(&fb, snap_mod[m].path, sizeof snap_mod[m].path);
+	fmt_str(&fb, info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : "");
+	snap_mod[m].bias = info->dlpi_addr;
+	snap_nmod++;
 	return 0;
+}
+
+void callsite_before_fork(void)
+{
+	/* A child forking again keeps the snapshot it has (its grandchild too). */
+	if (!__atomic_load_n(&armed, __ATOMIC_ACQUIRE) || from_snapshot)
+		return;
+	int busy = tl_busy;
+	tl_busy = 1; /* the loader may allocate: never sample that */
+	snap_nseg = snap_nmod = 0;
+	dl_iterate_phdr(snap_cb, NULL);
+	tl_busy = busy;
+}
+
+static void resolve_modules(void)
+{
+	if (!from_snapshot) {
+		int busy = tl_busy;
+		tl_busy = 1; /* the loader may allocate: never sample that */
+		dl_iterate_phdr(phdr_cb, NULL);
+		tl_busy = busy;
+		return;
+	}
+	for (int k = 0; k < snap_nmod; k++) {
+		int m = -1;
+		for (int i = 0; i < snap_nseg; i++)
+			if (snap_seg[i].mod == k)
+				match_segment(snap_seg[i].lo, snap_seg[i].hi,
+					      snap_mod[k].path[0] ? snap_mod[k].path : cur_exe,
+					      snap_mod[k].bias, &m);
+	}
 }
 
 static unsigned cache_slot(uintptr_t a) { return (unsigned)((a * 0x9e3779b97f4a7c15ull) >> 54) & (NCACHE - 1); }
@@ -533,12 +608,8 @@ void callsite_report(struct fmtbuf *fb, const char *exe)
 	refs_sort();
 	nmods = 0;
 	cur_exe = exe;
-	if (nrefs) {
-		int busy = tl_busy;
-		tl_busy = 1; /* the loader may allocate: never sample that */
-		dl_iterate_phdr(phdr_cb, NULL);
-		tl_busy = busy;
-	}
+	if (nrefs)
+		resolve_modules();
 	for (int j = 0; j < nrefs; j++) {
 		unsigned c = cache_slot(refs[j].addr);
 		if (cache[c].addr != refs[j].addr || !cache[c].state) {

@@ -35,7 +35,11 @@ void callsite_arm(void);
 /* Stops sampling for good (a seccomp sandbox: unwinding may make system
  * calls the filter does not expect). */
 void callsite_disarm(void);
-/* In a forked child: empty table, fresh countdown. */
+/* Before fork (the forking thread, no shim lock held): a snapshot of the
+ * loaded modules, which the child names its call sites from. */
+void callsite_before_fork(void);
+/* In a forked child: empty table, fresh countdown, modules from the
+ * snapshot (the loader's lock may be held by a thread that is gone). */
 void callsite_after_fork_child(void);
 
 /* Appends "callsites": {...} (the object's body, with the key) to fb,

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "callsite.h"
 #include "glibc.h"
 #include "guard.h"
 #include "lock.h"
@@ -54,6 +55,7 @@ EXPORT pid_t fork(void)
 	 * lock the child inherits, and a parent counting its threads just
 	 * after (Python 3.12+ warns when there are several) finds its own. */
 	report_if_due();
+	callsite_before_fork();
 	worker_pause();
 	pid_t pid = f();
 	if (pid != 0)

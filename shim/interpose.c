@@ -484,8 +484,11 @@ __attribute__((destructor)) static void exit_summary(void)
  * exit_group system call, as the C library's _exit makes. */
 EXPORT void _exit(int status)
 {
+	/* Nothing to write, or a seccomp filter installed (it may not allow
+	 * even getpid): no system call beyond the exit itself. */
 	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == ST_READY && !lock_depth &&
-	    report_own_process()) {
+	    (g.conf.report[0] || g.conf.verbose >= 2) &&
+	    !__atomic_load_n(&os_sandboxed, __ATOMIC_ACQUIRE) && report_own_process()) {
 		report_write("exit");
 		exit_summary();
 	}

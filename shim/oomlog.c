@@ -450,8 +450,9 @@ static void strip_prefix(const char *raw, size_t n, struct line *l)
 		if (*p == ' ')
 			p++;
 	}
-	/* journalctl -o short-monotonic, short-delta: "[stamp] host kernel: " */
-	if (l->prefixed && !is_space(*p)) {
+	/* journalctl -o short-monotonic, short-delta: "[stamp] host kernel: ",
+	 * the stamp at the very start of the line and nothing else stripped */
+	if (l->prefixed && !is_space(*p) && tmp[0] == '[' && !syslog && !strstr(tmp, " kernel: [")) {
 		const char *q = p;
 		while (*q && !is_space(*q) && q - p < 64)
 			q++;

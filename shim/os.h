@@ -28,6 +28,9 @@ int os_close(int fd);
 int os_rename(const char *from, const char *to);
 int os_unlink(const char *path);
 int os_getpid(void);
+/* Whether the file-size limit (RLIMIT_FSIZE) is below len bytes: a write
+ * past it raises SIGXFSZ, which kills a program that does not handle it. */
+int os_fsize_below(uint64_t len);
 /* The exit_group system call: the whole process ends (what _exit does). */
 __attribute__((noreturn)) void os_exit_group(int status);
 int os_gettid(void);

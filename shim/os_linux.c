@@ -420,6 +420,13 @@ static int quiet_now(void)
 	return quiet;
 }
 
+int os_fsize_below(uint64_t len)
+{
+	struct rlimit lim;
+	return getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+	       (uint64_t)lim.rlim_cur < len;
+}
+
 int os_stderr_usable(void)
 {
 	return !quiet_now();

@@ -540,6 +540,12 @@ static int put_file(size_t len)
 		dir = slash == path ? "/" : path;
 		name = slash + 1;
 	}
+	if (os_fsize_below(len)) { /* sshd's pre-auth child, `ulimit -f` */
+		if (slash)
+			*slash = '/';
+		warn_once("the file-size limit (ulimit -f) is below its size", path, 0);
+		return -EFBIG;
+	}
 	int dfd = os_open(dir, O_RDONLY | O_DIRECTORY, 0);
 	if (slash)
 		*slash = '/';

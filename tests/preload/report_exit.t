@@ -37,6 +37,16 @@ files=$(cd "$tmp/r" && ls)
 [ -f "$tmp/r/reportee.$2.json" ] && { check "$tmp/r/reportee.$2.json" || bad "vfork: parent's report"; }
 echo "ok: vfork children wrote nothing"
 
+# A file-size limit below the report's size (ulimit -f, sshd's pre-auth
+# child): no report, one line saying why, and no SIGXFSZ killing the
+# program at its end. Output through a pipe: the limit covers files only.
+rm -rf "$tmp/r"; mkdir "$tmp/r"
+( ulimit -f 0; FRAGGUARD_REPORT="$tmp/r/%e.%p.json" LD_PRELOAD="$so" "$prog" _exit 5; echo "rc=$?" ) 2>&1 | cat >"$tmp/out"
+grep -qx 'rc=5' "$tmp/out" || bad "ulimit -f 0: $(tr '\n' ' ' <"$tmp/out")"
+grep -q 'file-size limit' "$tmp/out" || bad "ulimit -f 0: no line saying why there is no report"
+[ -z "$(ls -A "$tmp/r")" ] || bad "ulimit -f 0: files left: $(ls -A "$tmp/r")"
+echo "ok: ulimit -f 0"
+
 # Real programs: dash ends with _exit; Python's forked child with os._exit.
 if [ -x /bin/dash ]; then
   rm -rf "$tmp/r"; mkdir "$tmp/r"
@@ -66,7 +76,7 @@ echo "ok: python3 os._exit"
 wrote=0
 for i in 1 2 3 4 5 6 7 8 9 10; do
   rm -rf "$tmp/r"; mkdir "$tmp/r"
-  FRAGGUARD_REPORT="$tmp/r/%e.%p.json" LD_PRELOAD="$so" timeout -k 2 10 "$prog" sigexit 20; rc=$?
+  FRAGGUARD_REPORT="$tmp/r/%e.%p.json" LD_PRELOAD="$so" timeout -k 2 10 "$prog" sigexit 300; rc=$?
   [ $rc = 3 ] || bad "sigexit run $i: exit status $rc (124: hung)"
   ls "$tmp/r"/reportee.*.json >/dev/null 2>&1 && wrote=$((wrote+1))
 done

@@ -5,9 +5,10 @@
  * files, readlink, mincore, getrusage, uname, pread, fcntl), with the
  * shim's report thread and release thread running before. After it the
  * program allocates and frees small and large blocks (which would kick the
- * release thread and sample call sites) and exits (which would write the
- * exit report). Checked: it exits 0, not killed by SIGSYS; the report was
- * written on the way into the sandbox (reason "seccomp"). The test runs
+ * release thread and sample call sites) and ends with _exit (which would
+ * write the exit report; getpid is banned too). Checked: it exits 0, not
+ * killed by SIGSYS; the report was written on the way into the sandbox
+ * (reason "seccomp"). The test runs
  * itself again with FRAGGUARD_REPORT set and reads that file afterwards. */
 #include "check.h"
 #include <dirent.h>
@@ -38,7 +39,7 @@ struct bpf_prog {
 
 static const long banned[] = {
 	SYS_clone, SYS_openat, SYS_readlinkat, SYS_mincore, SYS_renameat, SYS_unlinkat,
-	SYS_mkdirat, SYS_getrusage, SYS_uname, SYS_pread64, SYS_fcntl, SYS_flock,
+	SYS_mkdirat, SYS_getrusage, SYS_uname, SYS_pread64, SYS_fcntl, SYS_flock, SYS_getpid,
 #ifdef SYS_clone3
 	SYS_clone3,
 #endif
@@ -117,8 +118,11 @@ static int sandboxed(void)
 int main(int argc, char **argv)
 {
 	(void)argc;
-	if (getenv("FG_CHILD"))
-		return sandboxed();
+	if (getenv("FG_CHILD")) { /* ends with _exit, which the shim interposes */
+		int rc = sandboxed();
+		fflush(stdout);
+		_exit(rc);
+	}
 	char dir[] = "/tmp/fg-seccomp.XXXXXX", rep[128], env[160];
 	if (!mkdtemp(dir))
 		FATAL("mkdtemp: %s", strerror(errno));
