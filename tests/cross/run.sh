@@ -31,7 +31,7 @@ log=$B/test-logs; rm -rf "$log"; mkdir -p "$log"
 qemu_skip() {
   case "$1" in
   preload/fork_threads|preload/fork_signal) echo "qemu-user 7.x aborts on fork in a threaded guest (plugin vcpu assert)" ;;
-  preload/release|preload/setxid|preload/seccomp|preload/fork_count|preload/unwind_fds|preload/report_cadence|preload/bigclass|preload/stderr_reuse) echo "re-executes /proc/self/exe, which needs binfmt_misc under qemu-user" ;;
+  preload/release|preload/setxid|preload/seccomp|preload/fork_loader_lock|preload/fork_count|preload/unwind_fds|preload/report_cadence|preload/bigclass|preload/stderr_reuse) echo "re-executes /proc/self/exe, which needs binfmt_misc under qemu-user" ;;
   preload/many_threads|preload/thread_churn|preload/tsd_exit)
     # qemu keeps state per guest thread, exited ones too (the same growth
     # without the shim: 100 -> 1000 threads, +250 MiB).

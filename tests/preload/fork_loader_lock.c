@@ -83,8 +83,13 @@ int main(int argc, char **argv)
 	buf[n > 0 ? n : 0] = 0;
 	snprintf(want, sizeof want, "\"pid\":%d,", last);
 	CHECKF(strstr(buf, want) != NULL, "the report is not the last child's (%d): %.120s", last, buf);
-	CHECKF(strstr(buf, "\"module\":\"") != NULL,
-	       "the child's report names no module of its call sites: %.300s",
-	       strstr(buf, "\"callsites\"") ? strstr(buf, "\"callsites\"") : buf);
+	/* A build without an unwinder (musl, armhf) records no call sites: the
+	 * hang is still checked, the module names cannot be. */
+	if (strstr(buf, "\"unwinder\":\"none\""))
+		printf("fork_loader_lock: built without an unwinder, module names not checked\n");
+	else
+		CHECKF(strstr(buf, "\"module\":\"") != NULL,
+		       "the child's report names no module of its call sites: %.300s",
+		       strstr(buf, "\"callsites\"") ? strstr(buf, "\"callsites\"") : buf);
 	return check_done("fork_loader_lock");
 }
