@@ -1381,9 +1381,10 @@ static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 			if (c->release[0])
 				parse_release(r, c->release);
 		} else if (is_start(s) && (r->have & OOMLOG_H_REQUEST) &&
-			   (r->have & ~(uint32_t)(OOMLOG_H_REQUEST | OOMLOG_H_ORDER | OOMLOG_H_GFP |
-					OOMLOG_H_GFP_NAMES | OOMLOG_H_RELEASE))) {
-			/* The next report begins: give this line back. */
+			   (r->have & ~(uint32_t)(OOMLOG_H_GFP_NAMES | OOMLOG_H_RELEASE))) {
+			/* The next report begins, after this one's body or right
+			 * after its request line (headers only, as grep shows
+			 * them): give this line back. */
 			c->pos = save_pos;
 			c->lineno = save_no;
 			break;

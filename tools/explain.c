@@ -132,7 +132,11 @@ static const struct { const char *frame; const char *kind; const char *text; } f
 	{ "kmem_cache_alloc", "slab", "a slab object (kernel data structure)" },
 	{ "kmem_cache_alloc_trace", "slab", "a slab object (kmalloc)" },
 	{ "__kmalloc", "slab", "a slab object (kmalloc)" },
-	{ "kmalloc_order", "slab", "a large kmalloc" },
+	{ "kmalloc_order", "slab", "a large kmalloc (pages straight from the page allocator, no slab)" },
+	{ "kmalloc_order_trace", "slab", "a large kmalloc (pages straight from the page allocator, no slab)" },
+	{ "kmalloc_large", "slab", "a large kmalloc (pages straight from the page allocator, no slab)" },
+	{ "kmalloc_large_node", "slab", "a large kmalloc (pages straight from the page allocator, no slab)" },
+	{ "__kmalloc_large_node", "slab", "a large kmalloc (pages straight from the page allocator, no slab)" },
 	{ "new_slab", "slab", "a new slab (kernel objects)" },
 	{ "cache_grow", "slab", "a new slab (kernel objects)" },
 	{ "__vmalloc", "vmalloc", "vmalloc memory" },
@@ -240,11 +244,25 @@ static void classify_trace(const struct oomlog_report *r, struct analysis *a)
 		ctx = frame_context(bare(r->frames[i]));
 	a->asked_kind = frame_kinds[found].kind;
 	snprintf(a->asked, sizeof a->asked, "%s (%s", frame_kinds[found].text, frame_kinds[found].frame);
-	if (at + 1 < r->nframes)
-		cat(a->asked, sizeof a->asked, " <- %s", r->frames[at + 1]);
+	/* Its caller: the next reliable frame; a '?' one (stale stack words
+	 * as often as not) only when no reliable frame follows. */
+	size_t by = at + 1;
+	while (by < r->nframes && r->frames[by][0] == '?')
+		by++;
+	if (by >= r->nframes)
+		by = at + 1;
+	if (by < r->nframes)
+		cat(a->asked, sizeof a->asked, " <- %s", r->frames[by]);
 	cat(a->asked, sizeof a->asked, ")");
 	if (ctx && !strstr(frame_kinds[found].text, ctx))
 		cat(a->asked, sizeof a->asked, ", during %s", ctx);
+}
+
+/* The request was fork's or exec's own (page directory, kernel stack). */
+static int fork_request(const struct analysis *a)
+{
+	return !strcmp(a->asked_kind, "page_directory") || !strcmp(a->asked_kind, "kernel_stack") ||
+	       !strcmp(a->asked_kind, "fork") || !strcmp(a->asked_kind, "exec");
 }
 
 /* ---- era and request ---------------------------------------------------------- */
@@ -577,14 +595,32 @@ static void note_accounting(const struct oomlog_report *r, struct analysis *a)
 	}
 }
 
+/* Page cache in pages (active + inactive file), or -1 when the report's
+ * layout has neither line (2.6 before the split: "active:" and "inactive:"
+ * only). */
+static int64_t cache_pages(const struct oomlog_report *r)
+{
+	int a = (r->mi_have >> OOMLOG_MI_ACTIVE_FILE) & 1, i = (r->mi_have >> OOMLOG_MI_INACTIVE_FILE) & 1;
+	if (!a && !i)
+		return -1;
+	return (a ? r->mi[OOMLOG_MI_ACTIVE_FILE] : 0) + (i ? r->mi[OOMLOG_MI_INACTIVE_FILE] : 0);
+}
+
+/* The page cache for a sentence: its size, or that the report does not say. */
+static const char *cache_text(int64_t pages, int page_kb, char *buf, size_t cap)
+{
+	if (pages < 0)
+		return "not printed in this report's layout";
+	return human(pages, page_kb, buf, cap);
+}
+
 /* Exhausted by the numbers, yet swap mostly free and much page cache left:
  * reclaim failed (dirty/writeback or pinned pages, a reclaim bug) rather
  * than memory being used up. */
 static void note_reclaim(const struct oomlog_report *r, struct analysis *a)
 {
 	char b1[32], b2[32];
-	int64_t file = ((r->mi_have >> OOMLOG_MI_ACTIVE_FILE) & 1 ? r->mi[OOMLOG_MI_ACTIVE_FILE] : 0) +
-		       ((r->mi_have >> OOMLOG_MI_INACTIVE_FILE) & 1 ? r->mi[OOMLOG_MI_INACTIVE_FILE] : 0);
+	int64_t file = cache_pages(r);
 	int64_t minsum = 0;
 
 	if (a->cause != C_EXHAUSTED || a->accounting_bug)
@@ -824,8 +860,7 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 	char b[32], b2[32];
 	int order0 = a->req.order == 0;
 	int known = r->kmajor != 0;
-	int64_t file = ((r->mi_have >> OOMLOG_MI_ACTIVE_FILE) & 1 ? r->mi[OOMLOG_MI_ACTIVE_FILE] : 0) +
-		       ((r->mi_have >> OOMLOG_MI_INACTIVE_FILE) & 1 ? r->mi[OOMLOG_MI_INACTIVE_FILE] : 0);
+	int64_t file = cache_pages(r);
 	char t[512];
 #define W(...) do { snprintf(t, sizeof t, __VA_ARGS__); json_array_append_new(would, json_string(t)); } while (0)
 #define N(...) do { snprintf(t, sizeof t, __VA_ARGS__); json_array_append_new(wouldnt, json_string(t)); } while (0)
@@ -841,7 +876,7 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 		  "free memory is below min");
 		N("echo 3 > drop_caches: it frees only clean page cache (%s here), and freed pages "
 		  "that are CMA pages still cannot serve this request",
-		  human(file, r->page_kb, b, sizeof b));
+		  cache_text(file, r->page_kb, b, sizeof b));
 		N("compact_memory: %s", order0 ? "compaction never runs for order-0 requests, and the "
 		  "memory is not fragmented, it is CMA" : "compaction does not turn CMA pages into normal ones");
 		break;
@@ -851,10 +886,16 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 		W("compaction (CONFIG_COMPACTION, from 2.6.35%s), which builds larger blocks",
 		  known && !ver_ge(r, 2, 6, 35) ? "; this kernel is older" :
 		  (r->hints & OOMLOG_HINT_OOMKILLADJ) ? "; this kernel is probably older" : "");
-		W("fewer fork/exec at times of pressure (each needs the order-%d page directory on "
-		  "this architecture) and fragguard's shim backing off before forking", a->req.order);
+		if (fork_request(a))
+			W("fewer fork/exec at times of pressure (each needs the order-%d %s on this "
+			  "architecture) and fragguard's shim backing off before forking", a->req.order,
+			  !strcmp(a->asked_kind, "kernel_stack") ? "kernel stack" :
+			  !strcmp(a->asked_kind, "page_directory") ? "page directory" : "block");
+		else
+			W("the code that asked (above) taking smaller blocks: order-0 pages, or kvmalloc "
+			  "(4.12+), which falls back to vmalloc when no order-%d block is free", a->req.order);
 		N("echo 3 > drop_caches: it frees clean page cache (%s), mostly as scattered single "
-		  "pages; the loop needs pages in blocks of every order", human(file, r->page_kb, b, sizeof b));
+		  "pages; the loop needs pages in blocks of every order", cache_text(file, r->page_kb, b, sizeof b));
 		N("more free memory in small pages: the loop fails on the shortage of order >= k blocks, "
 		  "not of pages");
 		break;
@@ -867,7 +908,7 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 		W("fragguard's shim: releasing whole chunks and backing off before fork when no block "
 		  "of the order is free");
 		N("echo 3 > drop_caches: clean page cache (%s) frees scattered pages; it does not "
-		  "move the pages that split the blocks", human(file, r->page_kb, b, sizeof b));
+		  "move the pages that split the blocks", cache_text(file, r->page_kb, b, sizeof b));
 		N("swap or zram: reclaim frees pages, not contiguous blocks");
 		break;
 	case C_ZONE:
@@ -902,7 +943,7 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 		N("echo 3 > drop_caches: the kernel already reclaimed what it could before %s; page "
 		  "cache left (active + inactive file) was %s",
 		  r->kind == OOMLOG_KIND_OOM ? "the OOM kill" : r->kind == OOMLOG_KIND_STALL ?
-		  "reporting the stall" : "failing the request", human(file, r->page_kb, b, sizeof b));
+		  "reporting the stall" : "failing the request", cache_text(file, r->page_kb, b, sizeof b));
 		N("compact_memory: %s", order0 ? "compaction never runs for order-0 requests" :
 		  "no amount of compaction creates memory");
 		break;
