@@ -441,8 +441,11 @@ static void strip_prefix(const char *raw, size_t n, struct line *l)
 					q = e + 1;
 			}
 		}
-		if (stamp)
+		if (stamp) {
 			l->prefixed = 1;
+			if (q[0] == ':' && q[1] == ' ') /* vendor "[stamp]: text" */
+				q++;
+		}
 		if (q == p)
 			break;
 		p = q;
@@ -733,7 +736,8 @@ static void parse_frame(struct oomlog_report *r, const char *s)
 			const char *q = p + 1;
 			if (*q == '<')
 				q++;
-			if (!is_hex(*q))
+			/* "[]": an address a web page's sanitiser took for a tag */
+			if (!is_hex(*q) && !(q == p + 1 && *q == ']'))
 				return;
 			addr = 1;
 			p = skip_sp(e + 1);

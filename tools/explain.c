@@ -50,6 +50,7 @@ struct analysis {
 	int64_t unprinted_free;  /* part of outside_free: the summary's free beyond the zone lines */
 	int accounting_bug;      /* a zone's free counter far below its free lists */
 	int vm_area;             /* vmalloc ran out of address space, not pages */
+	int vm_zero;             /* vmalloc asked for 0 bytes: refused before any memory */
 	int cpuset_zones_unusable; /* the allowed nodes' zones are all of a kind it may not use */
 	int reclaim_failed;      /* exhausted, yet page cache and swap left */
 };
@@ -141,6 +142,12 @@ static const struct { const char *frame; const char *kind; const char *text; } f
 	{ "cache_grow", "slab", "a new slab (kernel objects)" },
 	{ "__vmalloc", "vmalloc", "vmalloc memory" },
 	{ "vmalloc", "vmalloc", "vmalloc memory" },
+	{ "vzalloc", "vmalloc", "vmalloc memory" },
+	{ "vmalloc_node", "vmalloc", "vmalloc memory" },
+	{ "vzalloc_node", "vmalloc", "vmalloc memory" },
+	{ "__vmalloc_node", "vmalloc", "vmalloc memory" },
+	{ "kvmalloc_node", "vmalloc", "vmalloc memory (kvmalloc)" },
+	{ "module_alloc", "vmalloc", "memory for a module being loaded (vmalloc, module area)" },
 	{ "mem_cgroup_try_charge", "memcg_charge", "a page charged to a memory cgroup" },
 	{ "try_charge", "memcg_charge", "a page charged to a memory cgroup" },
 	{ "mem_cgroup_oom_synchronize", "memcg_charge", "a page charged to a memory cgroup at a page fault (the charge failed; the cgroup's OOM kill ran as the fault returned)" },
@@ -185,6 +192,7 @@ static int alloc_frame(const char *f)
 		"mem_cgroup_out_of_memory", "mem_cgroup_oom", "__alloc_pages_slowpath",
 		"alloc_pages_current", "alloc_page_interleave", "__get_free_page", "sync_page",
 		"preempt_schedule", "wakeup_kswapd", "__folio_alloc", "get_zeroed_page",
+		"__vmalloc_node_range", "__vmalloc_area_node", "vm_area_alloc_pages",
 	};
 	if (!strcmp(f, "mem_cgroup_oom_synchronize"))
 		return 0; /* what asked: a memcg charge at a fault, not OOM machinery */
@@ -198,6 +206,16 @@ static int alloc_frame(const char *f)
 static const char *bare(const char *f)
 {
 	return f[0] == '?' ? f + 1 : f;
+}
+
+/* Frame f is another entry of frame_kinds[k]'s kind (__kmalloc above
+ * kmalloc_large_node): the same request, not its caller. */
+static int same_kind(const char *f, int k)
+{
+	for (size_t i = 0; i < sizeof frame_kinds / sizeof frame_kinds[0]; i++)
+		if (!strcmp(f, frame_kinds[i].frame))
+			return !strcmp(frame_kinds[i].kind, frame_kinds[k].kind);
+	return 0;
 }
 
 static void classify_trace(const struct oomlog_report *r, struct analysis *a)
@@ -247,7 +265,7 @@ static void classify_trace(const struct oomlog_report *r, struct analysis *a)
 	/* Its caller: the next reliable frame; a '?' one (stale stack words
 	 * as often as not) only when no reliable frame follows. */
 	size_t by = at + 1;
-	while (by < r->nframes && r->frames[by][0] == '?')
+	while (by < r->nframes && (r->frames[by][0] == '?' || same_kind(bare(r->frames[by]), found)))
 		by++;
 	if (by >= r->nframes)
 		by = at + 1;
@@ -661,6 +679,14 @@ static void analyse(struct oomlog_report *r, struct analysis *a, int forced, enu
 		a->vm_area = 1;
 		return;
 	}
+	if (r->kind == OOMLOG_KIND_VMALLOC && r->vmalloc_bytes == 0) {
+		a->cause = C_UNKNOWN;
+		snprintf(a->why, sizeof a->why, "vmalloc was asked for 0 bytes, which it refuses "
+			 "before looking at memory (it returns NULL and prints this warning): the code "
+			 "that asked passed a size of 0, a bug there, not a shortage of memory");
+		a->vm_zero = 1;
+		return;
+	}
 	if (r->have & OOMLOG_H_MEMCG) {
 		a->cause = C_MEMCG;
 		snprintf(a->why, sizeof a->why, "the memory cgroup %s reached its limit",
@@ -964,6 +990,12 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 		N("free memory on other nodes: the policy forbids it");
 		break;
 	case C_UNKNOWN:
+		if (a->vm_zero) {
+			W("a fix in the caller (see the call trace below the warning): check the size "
+			  "before vmalloc/vzalloc, which return NULL for 0");
+			N("more memory, drop_caches or compact_memory: no memory was looked at");
+			break;
+		}
 		if (a->vm_area) {
 			W("fewer or smaller vmalloc users (a leak of vmalloc'ed memory or of loaded modules); "
 			  "on 32-bit a larger vmalloc= on the kernel command line");
