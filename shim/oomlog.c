@@ -1158,8 +1158,24 @@ static const char *pid_comm(const char *p, long *pid, char *comm, size_t cap)
 		return NULL;
 	*pid = (long)v;
 	e = skip_sp(e);
+	/* RHEL 6: "Killed process 6608, UID 500, (top) total-vm:..." */
+	if (*e == ',') {
+		const char *c = memchr(e, '(', strnlen(e, 32));
+		if (c)
+			e = c;
+	}
 	if (*e == '(') {
-		const char *c = strstr(e, ") ");
+		/* A name is at most 15 bytes (TASK_COMM_LEN) and may hold ')' and
+		 * spaces: the first ") " within reach, else the last ')' there
+		 * (a line glued to the next one by a mail archive). */
+		size_t reach = strnlen(e, 20);
+		const char *c = NULL;
+		for (size_t i = 1; i + 1 < reach && !c; i++)
+			if (e[i] == ')' && e[i + 1] == ' ')
+				c = e + i;
+		for (size_t i = reach; !c && i-- > 1;)
+			if (e[i] == ')')
+				c = e + i;
 		if (!c)
 			c = strrchr(e, ')');
 		if (c) {
@@ -1204,6 +1220,10 @@ static void parse_kill(struct oomlog_report *r, const char *s)
 			r->chosen_score = (long)v;
 		if (strstr(e, "sacrifice child"))
 			r->hints |= OOMLOG_HINT_SACRIFICE;
+		else if (strstr(e, "or a child"))
+			r->hints |= OOMLOG_HINT_OR_A_CHILD;
+		if (strstr(s, "oom_kill_allocating_task"))
+			r->hints |= OOMLOG_HINT_KILL_ASKER;
 	}
 }
 

@@ -70,6 +70,8 @@ enum {
 	OOMLOG_HINT_WRITEPENDING = 1u << 14, /* "writepending:": 4.8+ */
 	OOMLOG_HINT_VM_AREA      = 1u << 15, /* vmalloc: "vm_struct allocation failed" */
 	OOMLOG_HINT_HOTCOLD      = 1u << 16, /* "cpu 0 hot:" per-cpu lists: before 2.6.25 */
+	OOMLOG_HINT_KILL_ASKER   = 1u << 17, /* "(oom_kill_allocating_task)": the sysctl is set */
+	OOMLOG_HINT_OR_A_CHILD   = 1u << 18, /* "score N or a child": before 2.6.36 */
 };
 
 /* One row of the task list. Page counts are pages. */

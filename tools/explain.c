@@ -816,8 +816,12 @@ static void victim_text(const struct oomlog_report *r, const struct analysis *a,
 	}
 	if ((r->have & OOMLOG_H_CHOSEN) && (r->have & OOMLOG_H_KILLED) && r->chosen_pid != r->killed_pid)
 		cat(out, cap, "  The kernel chose %s (pid %ld) but killed its child %s (pid %ld) "
-		    "(\"or sacrifice child\", 2.6.36-5.0).\n", r->chosen_comm, r->chosen_pid,
-		    r->killed_comm, r->killed_pid);
+		    "(%s).\n", r->chosen_comm, r->chosen_pid, r->killed_comm, r->killed_pid,
+		    (r->hints & OOMLOG_HINT_OR_A_CHILD) ? "\"or a child\", before 2.6.36" :
+		    "\"or sacrifice child\", 2.6.36-5.0");
+	if (r->hints & OOMLOG_HINT_KILL_ASKER)
+		cat(out, cap, "  vm.oom_kill_allocating_task was set: the kernel killed the task that "
+		    "asked, without comparing badness (the largest task may live on).\n");
 	if (r->ntasks) {
 		const struct oomlog_task *top = NULL;
 		for (size_t i = 0; i < r->ntasks; i++)
@@ -1397,9 +1401,17 @@ int cmd_explain(int argc, char **argv)
 	}
 	if (n == 0) {
 		fprintf(stderr, "fragguard: no OOM report found in '%s'\n", fname);
-	} else if (as_json) {
+		/* Android's in-kernel lowmemorykiller (before 4.12) and lmkd kill
+		 * by their own thresholds and print no allocator state. */
+		if (memmem(buf, len, "lowmemorykiller: Killing", 24) || memmem(buf, len, "lowmemorykiller: Kill '", 23))
+			fprintf(stderr, "fragguard: (its 'lowmemorykiller' kills are Android's, by oom_score_adj "
+				"and free-memory thresholds, not the kernel OOM killer: they print no report to explain)\n");
+	}
+	if (as_json) {
+		/* No report: count 0 and a null cause, so a script reads JSON either way. */
 		json_t *top = json_pack("{s:s,s:i,s:O,s:o}", "file", fname, "count", n, "cause",
-					json_object_get(json_array_get(reports, 0), "cause"), "reports", reports);
+					n ? json_object_get(json_array_get(reports, 0), "cause") : json_null(),
+					"reports", reports);
 		char *s = json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		if (s)
 			puts(s);

@@ -100,6 +100,9 @@ done
 "$cli" explain "$tmp/empty" >/dev/null 2>"$tmp/e"; rc=$?
 [ $rc -eq 1 ] || fail "empty file: exit $rc"
 grep -q "no OOM report found in" "$tmp/e" || fail "empty file: message '$(cat "$tmp/e")'"
+"$cli" explain --json "$tmp/empty" >"$tmp/o" 2>/dev/null; rc=$?
+[ $rc -eq 1 ] && jq -e '.count == 0 and .cause == null and .reports == []' "$tmp/o" >/dev/null ||
+  fail "empty file --json: exit $rc, '$(head -c 200 "$tmp/o")' (want count 0, cause null)"
 head -c 200000 /dev/urandom >"$tmp/rand"
 "$cli" explain "$tmp/rand" >/dev/null 2>&1; rc=$?
 [ $rc -le 1 ] || fail "random bytes: exit $rc"
