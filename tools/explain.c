@@ -47,6 +47,7 @@ struct analysis {
 	char asked[256];
 	int cma_from_summary;
 	int64_t outside_free, allowed_free;
+	int64_t outside_cma;     /* part of outside_free in CMA pageblocks (when printed) */
 	int64_t unprinted_free;  /* part of outside_free: the summary's free beyond the zone lines */
 	int accounting_bug;      /* a zone's free counter far below its free lists */
 	int vm_area;             /* vmalloc ran out of address space, not pages */
@@ -407,6 +408,8 @@ have_cma:
 		za->allowed = kmem_zone_allowed(z->kind, &a->req);
 		if (!za->allowed) {
 			a->outside_free += z->free;
+			if (z->free_cma > 0)
+				a->outside_cma += z->free_cma < z->free ? z->free_cma : z->free;
 			continue;
 		}
 		a->allowed_free += z->free;
@@ -500,11 +503,27 @@ static enum cause zone_cause(const struct oomlog_report *r, struct analysis *a, 
 		}
 		if (all_fail_high) {
 			const struct kmem_verdict *v = &a->z[granted].v;
+			int block = v->rule == KMEM_RULE_BLOCK; /* lhs/rhs count blocks there */
+			long long l = block ? (long long)v->usable_free : (long long)v->lhs;
+			long long m = block ? (long long)(v->min_adjusted + v->reserve) : (long long)v->rhs;
+			if (a->outside_free > a->allowed_free && a->outside_free > 2 * minsum) {
+				snprintf(why, cap, "every zone this request may use was below its high "
+					 "watermark, where the OOM path's last attempt looks "
+					 "(__alloc_pages_may_oom; zone %s was above min by the printout: %lld > "
+					 "%lld), while %s was free in zones it may not use (%s)",
+					 r->zones[granted].name, l, m,
+					 human(a->outside_free, r->page_kb, b1, sizeof b1),
+					 a->req.highest_zone >= KMEM_ZONE_HIGHMEM ? "other nodes or zones"
+										    : "Movable/HighMem or other nodes");
+				if (a->outside_cma > 0)
+					cat(why, cap, "; %s of that is CMA, which an unmovable request could "
+					    "not use in any zone", human(a->outside_cma, r->page_kb, b2, sizeof b2));
+				return C_ZONE;
+			}
 			snprintf(why, cap, "every zone this request may use was below its high watermark, "
 				 "where the OOM path's last attempt looks (__alloc_pages_may_oom); zone %s "
 				 "was above min by the printout (%lld > %lld: pages freed meanwhile), not "
-				 "enough to pass high: memory was used up", r->zones[granted].name,
-				 (long long)v->lhs, (long long)v->rhs);
+				 "enough to pass high: memory was used up", r->zones[granted].name, l, m);
 			return C_EXHAUSTED;
 		}
 	}
@@ -877,6 +896,13 @@ static void victim_text(const struct oomlog_report *r, const struct analysis *a,
 	if ((r->have & OOMLOG_H_KILLED) && r->task[0]) {
 		if (!strcmp(r->task, r->killed_comm) && (!(r->have & OOMLOG_H_PID) || r->pid == r->killed_pid))
 			cat(out, cap, "  The task that asked is also the victim.\n");
+		else if (!strcmp(r->task, r->killed_comm) && !r->requester.pid)
+			/* The CPU line names the thread; the kill line the process
+			 * (the task list has no row of the asker's own). */
+			cat(out, cap, "  The task that asked (%s, thread %ld) has the victim's name: most "
+			    "likely a thread of the victim (pid %ld), since the report gives a thread's id "
+			    "where it says who asked and the process's where it kills.\n", r->task, r->pid,
+			    r->killed_pid);
 		else
 			cat(out, cap, "  The task that asked (%s) is not the victim: it was merely the one "
 			    "whose request found no memory.\n", r->task);
@@ -947,6 +973,10 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 		  "less HighMem pressure on lowmem");
 		W("fragguard's shim refusing growth while the lowmem zones are at min: the growth "
 		  "itself needs page-table pages there");
+		if (a->outside_cma * 2 > a->outside_free)
+			W("a smaller CMA area (cma= on the kernel command line or the device tree): most "
+			  "of the memory free elsewhere (%s) is CMA, which serves only movable requests",
+			  human(a->outside_cma, r->page_kb, b, sizeof b));
 		N("echo 3 > drop_caches or compact_memory: neither moves memory between zones");
 		break;
 	case C_EXHAUSTED:
