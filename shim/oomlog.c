@@ -664,6 +664,18 @@ static void parse_request(struct oomlog_report *r, const char *s, const char *at
 	size_t n = (size_t)(at - s);
 	if (failure && n && s[n - 1] == ':')
 		n--;
+	/* A task name is at most 15 bytes (TASK_COMM_LEN): anything longer
+	 * has other output glued in front (a program's console line without
+	 * its newline); keep what follows its last ']' or space. */
+	if (n > 15) {
+		size_t k = n;
+		while (k > n - 16 && s[k - 1] != ']' && s[k - 1] != ' ')
+			k--;
+		if (k > n - 16 && k < n) {
+			s += k;
+			n -= k;
+		}
+	}
 	copy_str(r->task, sizeof r->task, s, n);
 	if ((p = strstr(at, "gfp_mask=")) != NULL)
 		parse_gfp(r, p + 9);

@@ -100,6 +100,10 @@ done
 "$cli" explain "$tmp/empty" >/dev/null 2>"$tmp/e"; rc=$?
 [ $rc -eq 1 ] || fail "empty file: exit $rc"
 grep -q "no OOM report found in" "$tmp/e" || fail "empty file: message '$(cat "$tmp/e")'"
+# Android's lowmemorykiller kills are not kernel OOM reports: said so.
+"$cli" explain tests/data/oom/bad/github_android_3.x_lowmemorykiller_only.log >/dev/null 2>"$tmp/e"; rc=$?
+[ $rc -eq 1 ] && grep -q "lowmemorykiller' kills are Android's" "$tmp/e" ||
+  fail "lowmemorykiller log: exit $rc, '$(cat "$tmp/e")'"
 "$cli" explain --json "$tmp/empty" >"$tmp/o" 2>/dev/null; rc=$?
 [ $rc -eq 1 ] && jq -e '.count == 0 and .cause == null and .reports == []' "$tmp/o" >/dev/null ||
   fail "empty file --json: exit $rc, '$(head -c 200 "$tmp/o")' (want count 0, cause null)"
