@@ -22,7 +22,10 @@ CFLAGS   ?= -O2 -g
 BASE     := -std=gnu11 -D_GNU_SOURCE $(WARN) -Iinclude -Ishim
 SHIMFLAGS:= -fPIC -fvisibility=hidden -ftls-model=initial-exec -fno-builtin-malloc \
             -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc -fno-plt \
-            -fasynchronous-unwind-tables -DFG_UNWIND=$(UNWIND)
+            -fasynchronous-unwind-tables -DFG_UNWIND=$(UNWIND) -Wframe-larger-than=4608
+# (The shim runs on the program's stacks: a constructor on a main thread of
+# ulimit -s 16 KiB, malloc on threads of PTHREAD_STACK_MIN. A 16 KiB frame in
+# load_config crashed every program under ulimit -s 24 or less.)
 SHIMLIBS := -ldl -lpthread
 
 ifeq ($(V),1)

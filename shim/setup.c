@@ -47,7 +47,7 @@ static size_t env_collect(char *buf, size_t cap, int secure)
 		}
 		return n;
 	}
-	char tmp[16384];
+	static char tmp[16384]; /* once, from load_config: not on a small stack */
 	ssize_t got = os_read_file("/proc/self/environ", tmp, sizeof tmp);
 	for (ssize_t i = 0; i < got;) {
 		size_t l = strlen(tmp + i);
@@ -78,8 +78,10 @@ static const char *env_value(const char *env, size_t n, const char *key)
 
 static void load_config(void)
 {
-	static char env[8192], file[16384];
-	char path[512];
+	/* Static, not on the stack: this runs in a constructor, on a main
+	 * thread whose stack may be as small as ulimit -s allows (16 KiB).
+	 * Once, under setup_init's lock. */
+	static char env[8192], file[16384], rest[8192], path[512];
 	int secure = getauxval(AT_SECURE) != 0;
 	size_t en = env_collect(env, sizeof env, secure);
 	const char *cp = env_value(env, en, "FRAGGUARD_CONFIG");
@@ -108,7 +110,6 @@ static void load_config(void)
 		}
 	}
 	/* The environment overrides the file; CONFIG itself is not an option. */
-	char rest[8192];
 	size_t rn = 0;
 	for (size_t i = 0; i < en;) {
 		const char *e = memchr(env + i, '\n', en - i);
