@@ -37,7 +37,42 @@ static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
 			 : "rcx", "r11", "memory");
 	return ret;
 }
+#elif defined(__aarch64__)
+static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
+{
+	register long x8 __asm__("x8") = n;
+	register long x0 __asm__("x0") = a;
+	register long x1 __asm__("x1") = b;
+	register long x2 __asm__("x2") = c;
+	register long x3 __asm__("x3") = d;
+	register long x4 __asm__("x4") = e;
+	register long x5 __asm__("x5") = f;
+	__asm__ volatile("svc 0" : "+r"(x0)
+			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+			 : "memory", "cc");
+	return x0;
+}
+#elif defined(__arm__) && defined(__ARM_EABI__)
+/* EABI: the number in r7, which Thumb code keeps as its frame pointer, so it
+ * is saved in ip around the call rather than named as a register variable. */
+static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
+{
+	register long r0 __asm__("r0") = a;
+	register long r1 __asm__("r1") = b;
+	register long r2 __asm__("r2") = c;
+	register long r3 __asm__("r3") = d;
+	register long r4 __asm__("r4") = e;
+	register long r5 __asm__("r5") = f;
+	__asm__ volatile("mov ip, r7\n\tmov r7, %[nr]\n\tsvc 0\n\tmov r7, ip"
+			 : "+r"(r0)
+			 : [nr] "r"(n), "r"(r1), "r"(r2), "r"(r3), "r"(r4), "r"(r5)
+			 : "ip", "memory", "cc");
+	return r0;
+}
 #else
+#if FG_OWN_SYSCALLS
+#error "os.h promises inline system calls on this architecture"
+#endif
 /* Other architectures: libc's syscall() saves and restores errno around it. */
 #include <errno.h>
 static inline long raw6(long n, long a, long b, long c, long d, long e, long f)

@@ -45,8 +45,33 @@ static int enabled(void)
 	return __atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == ST_READY && g.conf.report[0];
 }
 
+/* A seccomp filter inherited through fork and exec (a sandboxed parent,
+ * man-db's children) refuses or kills the calls a report makes. When a
+ * report or summary is asked for, look once at start ("Seccomp:" in
+ * /proc/self/status, 2 filter, 1 strict; the config file was opened just
+ * before, so an open is allowed) and stay out of the kernel's way as
+ * sandbox.c does. */
+static void inherited_seccomp(void)
+{
+	static char st[4096]; /* once, from setup_init under its lock */
+	ssize_t n = os_read_file("/proc/self/status", st, sizeof st - 1);
+	if (n <= 0)
+		return;
+	st[n] = 0;
+	const char *p = strstr(st, "\nSeccomp:");
+	if (!p)
+		return;
+	p += 9;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '1' || *p == '2')
+		os_sandbox();
+}
+
 void report_init(void)
 {
+	if (g.conf.report[0] || g.conf.verbose >= 2)
+		inherited_seccomp();
 	secure = getauxval(AT_SECURE) != 0;
 	report_pid = os_getpid();
 	start_unix_ms = os_now_unix_ms();

@@ -8,11 +8,15 @@
  * clone), stops sampling call sites (an unwinder may make system
  * calls), and makes no file, /proc or process-information calls from then
  * on (os_sandbox): the guard then sees no kernel state and lets growth
- * through, and no exit report is written. A filter installed with the raw
- * seccomp(2) or prctl(2) system call (libseccomp, Chromium) is not seen. */
+ * through, and no exit report is written. libc's syscall() is watched too:
+ * libseccomp installs its filters with seccomp(2) through it (man-db,
+ * systemd's services). A filter installed by an inline system call
+ * (Chromium, Go) is not seen. */
 #include <errno.h>
 #include <stdarg.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include "callsite.h"
 #include "glibc.h"
 #include "os.h"
@@ -52,3 +56,31 @@ EXPORT int prctl(int option, ...)
 		enter();
 	return f(option, a2, a3, a4, a5);
 }
+
+#if FG_OWN_SYSCALLS
+/* syscall(3): seccomp(2) with SECCOMP_SET_MODE_STRICT (0) or _FILTER (1), and
+ * prctl(2) PR_SET_SECCOMP, made through it. The C library's own reads six
+ * long arguments whatever the call, and so does this one. Only where the
+ * shim makes its own system calls inline: elsewhere they come here. */
+EXPORT long syscall(long n, ...)
+{
+	va_list ap;
+	va_start(ap, n);
+	long a = va_arg(ap, long), b = va_arg(ap, long), c = va_arg(ap, long);
+	long d = va_arg(ap, long), e = va_arg(ap, long), f = va_arg(ap, long);
+	va_end(ap);
+	static void *real;
+	long (*fn)(long, ...) = (long (*)(long, ...))glibc_next("syscall", &real);
+	if (!fn) {
+		errno = ENOSYS;
+		return -1;
+	}
+#ifdef SYS_seccomp
+	if (n == SYS_seccomp && (a == 0 || a == 1))
+		enter();
+#endif
+	if (n == SYS_prctl && a == PR_SET_SECCOMP)
+		enter();
+	return fn(n, a, b, c, d, e, f);
+}
+#endif

@@ -38,7 +38,7 @@ memalign valloc pvalloc malloc_usable_size cfree free_sized free_aligned_sized
 malloc_trim mallinfo mallinfo2 malloc_stats mallopt malloc_info"
 later="mmap mmap64 munmap mremap fork execve execv execvp execvpe execl execlp execle
 fexecve execveat posix_spawn posix_spawnp system popen
-setuid setgid seteuid setegid setreuid setregid setresuid setresgid setgroups initgroups unshare setns prctl dlopen
+setuid setgid seteuid setegid setreuid setregid setresuid setresgid setgroups initgroups unshare setns prctl syscall dlopen
 _exit _Exit"
 for s in $family; do
   grep -qx "$s" "$tmp/so" || { echo "FAIL: $s not exported"; rc=1; }

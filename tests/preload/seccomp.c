@@ -1,5 +1,6 @@
 /* seccomp.c: a program that sandboxes itself, as OpenSSH's pre-authentication
- * child does: prctl(PR_SET_SECCOMP) with a filter that kills the process at
+ * child does: prctl(PR_SET_SECCOMP), or libseccomp's seccomp(2) through
+ * syscall(), with a filter that kills the process at
  * any system call it did not expect. Here the filter kills at every call an
  * allocator does not need (thread creation, opening, renaming or unlinking
  * files, readlink, mincore, getrusage, uname, pread, fcntl), with the
@@ -84,7 +85,15 @@ static int sandboxed(void)
 	f[n++] = (struct bpf_insn){ RET, 0, 0, RET_ALLOW };
 	f[n++] = (struct bpf_insn){ RET, 0, 0, RET_KILL_PROCESS };
 	struct bpf_prog prog = { (unsigned short)n, f };
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, MODE_FILTER, &prog, 0, 0)) {
+	/* FG_VIA=syscall: the seccomp(2) system call through libc's syscall(),
+	 * as libseccomp (man-db, systemd's services) installs its filters. */
+	const char *via = getenv("FG_VIA");
+	int bad = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (!bad && via && !strcmp(via, "syscall"))
+		bad = syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0, &prog) != 0;
+	else if (!bad)
+		bad = prctl(PR_SET_SECCOMP, MODE_FILTER, &prog, 0, 0) != 0;
+	if (bad) {
 		printf("seccomp filters not available here: %s\n", strerror(errno));
 		return 77;
 	}
@@ -123,18 +132,20 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		_exit(rc);
 	}
+	static const char *const vias[] = { "FG_VIA=prctl", "FG_VIA=syscall" };
+	for (int v = 0; v < 2; v++) {
 	char dir[] = "/tmp/fg-seccomp.XXXXXX", rep[128], env[160];
 	if (!mkdtemp(dir))
 		FATAL("mkdtemp: %s", strerror(errno));
 	snprintf(rep, sizeof rep, "%s/r.json", dir);
 	snprintf(env, sizeof env, "FRAGGUARD_REPORT=%s", rep);
-	int st = check_rerun(argv, (const char *const[]){ env, "FRAGGUARD_REPORT_INTERVAL=1", NULL });
+	int st = check_rerun(argv, (const char *const[]){ env, "FRAGGUARD_REPORT_INTERVAL=1", vias[v], NULL });
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 77) {
 		unlink(rep);
 		rmdir(dir);
 		return 77;
 	}
-	CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the sandboxed program: %s %d",
+	CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the sandboxed program (%s): %s %d", vias[v],
 	       WIFSIGNALED(st) ? "killed by signal" : "exit", WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 	char buf[1 << 16] = "";
 	FILE *fp = fopen(rep, "r");
@@ -143,8 +154,9 @@ int main(int argc, char **argv)
 	if (fp)
 		fclose(fp);
 	CHECKF(strstr(buf, "\"reason\": \"seccomp\"") || strstr(buf, "\"reason\":\"seccomp\""),
-	       "no report with reason seccomp in %s (%zu bytes)", rep, got);
+	       "%s: no report with reason seccomp in %s (%zu bytes)", vias[v], rep, got);
 	unlink(rep);
 	rmdir(dir);
+	}
 	return check_done("seccomp");
 }

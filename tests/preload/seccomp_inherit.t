@@ -1,0 +1,32 @@
+#!/bin/sh
+# seccomp_inherit.t: a program started inside a seccomp filter it inherited
+# (tests/helpers/sandboxexec: renaming, linking, unlinking refused with
+# ENOSYS, as man-db's children run) with FRAGGUARD_REPORT set. The shim sees
+# the filter at start ("Seccomp:" in /proc/self/status) and writes nothing:
+# the program's output and exit status are as without the shim, and stderr
+# stays empty (before: "cannot write the report ... (errno 38)" from every
+# such process). The same program outside the filter writes its report.
+top=${FG_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+so=${FG_SO:-$top/build/libfragguard.so}
+sx=${FG_BUILD:-$top/build}/tests/helpers/sandboxexec
+[ -x "$sx" ] || { echo "sandboxexec not built: $sx"; exit 77; }
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+"$sx" /bin/ls / >"$tmp/plain" 2>&1; rc=$?
+[ $rc -eq 77 ] && { cat "$tmp/plain"; exit 77; }
+[ $rc -eq 0 ] || { echo "sandboxexec without the shim: exit $rc"; cat "$tmp/plain"; exit 1; }
+for prog in "/bin/ls /" "/bin/sh -c exit" "/usr/bin/env true"; do
+  "$sx" env FRAGGUARD_REPORT="$tmp/r.%p.json" LD_PRELOAD="$so" $prog >"$tmp/out" 2>"$tmp/err"; rc=$?
+  [ $rc -eq 0 ] || bad "$prog in the filter: exit $rc"
+  [ -s "$tmp/err" ] && bad "$prog in the filter: stderr: $(head -c 300 "$tmp/err")"
+done
+"$sx" env FRAGGUARD_REPORT="$tmp/r.%p.json" LD_PRELOAD="$so" /bin/ls / >"$tmp/out" 2>/dev/null
+cmp -s "$tmp/plain" "$tmp/out" || bad "ls output differs under the shim in the filter"
+ls "$tmp"/r.*.json >/dev/null 2>&1 && bad "a report was written inside the filter: $(ls "$tmp"/r.*.json)"
+FRAGGUARD_REPORT="$tmp/o.%p.json" LD_PRELOAD="$so" /bin/ls / >/dev/null 2>"$tmp/err"
+ls "$tmp"/o.*.json >/dev/null 2>&1 || bad "outside the filter no report was written: $(cat "$tmp/err")"
+[ $fail -eq 0 ] && echo "seccomp_inherit: ok (3 programs quiet in an inherited filter; report written outside it)"
+exit $fail
