@@ -1,6 +1,7 @@
 /* fmt.c: bounded string building without stdio or malloc (see fmt.h).
  * Invariant: fb->p[fb->len] is always NUL when cap > 0. */
 #include <string.h>
+#include <errno.h>
 #include "fmt.h"
 
 void fmt_init(struct fmtbuf *fb, char *buf, size_t cap)
@@ -102,4 +103,36 @@ void fmt_json_str(struct fmtbuf *fb, const char *s)
 		}
 	}
 	fmt_mem(fb, "\"", 1);
+}
+
+void fmt_errno(struct fmtbuf *fb, int err)
+{
+	static const struct { int e; const char *text; } names[] = {
+		{ EPERM, "EPERM: operation not permitted" },
+		{ ENOENT, "ENOENT: no such file or directory" },
+		{ EIO, "EIO: input/output error" },
+		{ EACCES, "EACCES: permission denied" },
+		{ EEXIST, "EEXIST: file exists" },
+		{ ENOTDIR, "ENOTDIR: not a directory" },
+		{ EISDIR, "EISDIR: is a directory" },
+		{ ENFILE, "ENFILE: too many open files in the system" },
+		{ EMFILE, "EMFILE: too many open files" },
+		{ EFBIG, "EFBIG: file too large" },
+		{ ENOSPC, "ENOSPC: no space left on device" },
+		{ EROFS, "EROFS: read-only file system" },
+		{ ENAMETOOLONG, "ENAMETOOLONG: file name too long" },
+		{ ENOSYS, "ENOSYS: system call refused (a seccomp filter?)" },
+		{ ELOOP, "ELOOP: too many symbolic links" },
+		{ EXDEV, "EXDEV: not on the same file system" },
+		{ EDQUOT, "EDQUOT: disk quota exceeded" },
+		{ ENOMEM, "ENOMEM: out of memory" },
+	};
+	fmt_str(fb, " (errno ");
+	fmt_u64(fb, (uint64_t)(err < 0 ? -err : err));
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].e == (err < 0 ? -err : err)) {
+			fmt_str(fb, ", ");
+			fmt_str(fb, names[i].text);
+		}
+	fmt_str(fb, ")");
 }

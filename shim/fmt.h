@@ -20,6 +20,9 @@ void fmt_i64(struct fmtbuf *fb, int64_t v);
 void fmt_hex(struct fmtbuf *fb, uint64_t v);
 /* Bytes as "1.5 MiB" style (one decimal above KiB). */
 void fmt_bytes(struct fmtbuf *fb, uint64_t v);
+/* " (errno N, ENAME: what it means)" for a positive errno value; the name
+ * and meaning only for the errors a file write meets, the number always. */
+void fmt_errno(struct fmtbuf *fb, int err);
 /* A JSON string literal with quotes; control and non-ASCII bytes escaped. */
 void fmt_json_str(struct fmtbuf *fb, const char *s);
 

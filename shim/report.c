@@ -499,11 +499,8 @@ static void warn_once(const char *what, const char *path, int err)
 	fmt_str(&fb, path);
 	fmt_str(&fb, "': ");
 	fmt_str(&fb, what);
-	if (err) {
-		fmt_str(&fb, " (errno ");
-		fmt_u64(&fb, (uint64_t)-err);
-		fmt_str(&fb, ")");
-	}
+	if (err)
+		fmt_errno(&fb, -err);
 	os_say(msg);
 }
 
