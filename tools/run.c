@@ -5,6 +5,7 @@
  * by signal becomes 128 + signal like a shell's, SIGINT/SIGTERM/SIGHUP/
  * SIGQUIT sent to us reach the command, and stdin/stdout are untouched.
  * It never changes system-wide state (no /etc/ld.so.preload). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -42,6 +43,22 @@ static volatile sig_atomic_t child_pid;
 
 static const int fwd_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
+/* Removes the temporary report directory this run made (mkdtemp: nothing
+ * else was in it) with the reports in it. */
+static void remove_own_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	if (d) {
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				unlinkat(dirfd(d), e->d_name, 0);
+		closedir(d);
+	}
+	if (rmdir(dir) < 0)
+		fprintf(stderr, "fragguard: cannot remove '%s': %s\n", dir, strerror(errno));
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -57,7 +74,8 @@ static void usage(FILE *f)
 		"                  temporary directory, whose name is printed\n"
 		"  --profile NAME  use config/NAME.conf (e.g. embedded, server) as\n"
 		"                  FRAGGUARD_CONFIG; a NAME with a '/' is a file\n"
-		"  -q, --quiet     no summary, only the exit status\n"
+		"  -q, --quiet     no summary, only the exit status; without --report the\n"
+		"                  temporary directory and its reports are removed\n"
 		"\n"
 		"The exit status is CMD's; if CMD is killed by a signal, fragguard says so\n"
 		"and exits with 128 + the signal number, as a shell does. SIGINT, SIGTERM,\n"
@@ -368,6 +386,8 @@ int cmd_run(int argc, char **argv)
 		else if (got > 0)
 			fprintf(stderr, "More: fragguard report --html report.html %s\n", rdir);
 	}
+	if (quiet && !report_dir)
+		remove_own_dir(rdir);
 	if (WIFSIGNALED(status)) {
 		int sig = WTERMSIG(status);
 

@@ -23,8 +23,9 @@ so=$(cd "$(dirname "$FG_SO")" && pwd)/libfragguard.so
 [ "$(sed -n 2p "$tmp/env")" = "$tmp/r0/%e.%p.json" ] || bad "FRAGGUARD_REPORT: $(sed -n 2p "$tmp/env")"
 [ "$(sed -n 3p "$tmp/env")" = unset ] || bad "FRAGGUARD_CONFIG set without --profile"
 [ -s "$tmp/err" ] && { bad "-q printed"; cat "$tmp/err"; }
-LD_PRELOAD=/nonexistent/other.so "$cli" run -q -- sh -c 'echo "$LD_PRELOAD"' >"$tmp/env" 2>/dev/null
+LD_PRELOAD=/nonexistent/other.so "$cli" run -- sh -c 'echo "$LD_PRELOAD"' >"$tmp/env" 2>/dev/null
 ls "$tmp"/t/fragguard-run.*/*.json >/dev/null 2>&1 || bad "no report in \$TMPDIR/fragguard-run.*"
+rm -rf "$tmp"/t/*
 [ "$(cat "$tmp/env")" = "$so:/nonexistent/other.so" ] || bad "existing LD_PRELOAD not kept after the shim: $(cat "$tmp/env")"
 "$cli" run -q --profile default -- sh -c 'echo "$FRAGGUARD_CONFIG"' >"$tmp/env" 2>"$tmp/err"
 [ "$(cat "$tmp/env")" = "$FG_TOP/config/default.conf" ] || { bad "--profile default: $(cat "$tmp/env")"; cat "$tmp/err"; }
@@ -37,6 +38,8 @@ grep -q "fragguard: no profile 'nosuch'" "$tmp/err" || { bad "--profile nosuch m
 # Exit status, signals.
 "$cli" run -q -- sh -c 'exit 3'; rc=$?
 [ $rc -eq 3 ] || bad "exit 3 gave $rc"
+# -q without --report: nobody is told the directory's name, so it goes.
+[ -z "$(ls -A "$tmp/t")" ] || bad "-q left its temporary directory: $(ls -A "$tmp/t")"
 "$cli" run --report "$tmp/r1" -- sh -c 'kill -TERM $$' 2>"$tmp/err"; rc=$?
 [ $rc -eq 143 ] || bad "killed by SIGTERM gave $rc"
 grep -q "fragguard: 'sh' was killed by signal 15 (Terminated)" "$tmp/err" || { bad "signal message"; cat "$tmp/err"; }
