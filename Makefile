@@ -22,7 +22,8 @@ CFLAGS   ?= -O2 -g
 BASE     := -std=gnu11 -D_GNU_SOURCE $(WARN) -Iinclude -Ishim
 SHIMFLAGS:= -fPIC -fvisibility=hidden -ftls-model=initial-exec -fno-builtin-malloc \
             -fno-builtin-free -fno-builtin-calloc -fno-builtin-realloc -fno-plt \
-            -fasynchronous-unwind-tables -DFG_UNWIND=$(UNWIND) -Wframe-larger-than=4608
+            -fasynchronous-unwind-tables -DFG_UNWIND=$(UNWIND) -Wframe-larger-than=4608 \
+            -ffunction-sections -fdata-sections
 # (The shim runs on the program's stacks: a constructor on a main thread of
 # ulimit -s 16 KiB, malloc on threads of PTHREAD_STACK_MIN. A 16 KiB frame in
 # load_config crashed every program under ulimit -s 24 or less.)
@@ -93,7 +94,7 @@ $(B)/obj/%.o: %.c $(B)/flags
 $(LIB): $(SHIM_OBJ) shim/exports.map
 	@echo "  LD      $@"
 	$(Q)$(CC) -shared -Wl,--version-script=shim/exports.map -Wl,-z,nodelete \
-	  -Wl,-z,now -o $@ $(SHIM_OBJ) $(SHIMLIBS)
+	  -Wl,-z,now -Wl,--gc-sections -o $@ $(SHIM_OBJ) $(SHIMLIBS)
 
 $(CLI): $(TOOL_OBJ) $(CORE_OBJ)
 	@echo "  LD      $@"

@@ -45,33 +45,8 @@ static int enabled(void)
 	return __atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == ST_READY && g.conf.report[0];
 }
 
-/* A seccomp filter inherited through fork and exec (a sandboxed parent,
- * man-db's children) refuses or kills the calls a report makes. When a
- * report or summary is asked for, look once at start ("Seccomp:" in
- * /proc/self/status, 2 filter, 1 strict; the config file was opened just
- * before, so an open is allowed) and stay out of the kernel's way as
- * sandbox.c does. */
-static void inherited_seccomp(void)
-{
-	static char st[4096]; /* once, from setup_init under its lock */
-	ssize_t n = os_read_file("/proc/self/status", st, sizeof st - 1);
-	if (n <= 0)
-		return;
-	st[n] = 0;
-	const char *p = strstr(st, "\nSeccomp:");
-	if (!p)
-		return;
-	p += 9;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '1' || *p == '2')
-		os_sandbox();
-}
-
 void report_init(void)
 {
-	if (g.conf.report[0] || g.conf.verbose >= 2)
-		inherited_seccomp();
 	secure = getauxval(AT_SECURE) != 0;
 	report_pid = os_getpid();
 	start_unix_ms = os_now_unix_ms();
@@ -494,6 +469,11 @@ static void warn_once(const char *what, const char *path, int err)
 	struct fmtbuf fb;
 	if (warned++)
 		return;
+	/* ENOSYS from a file call: a seccomp filter the program inherited
+	 * (man-db's children) refused it. Its own business: said only with
+	 * VERBOSE. (A filter the program installs itself is seen: sandbox.c.) */
+	if (err == -ENOSYS && !g.conf.verbose)
+		return;
 	fmt_init(&fb, msg, sizeof msg);
 	fmt_str(&fb, "cannot write the report '");
 	fmt_str(&fb, path);
@@ -583,8 +563,11 @@ static int put_file(size_t len)
 	int r, fd = -EEXIST;
 	for (int tries = 0; tries < 2 && fd == -EEXIST; tries++) {
 		fd = os_openat(dfd, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0640);
-		if (fd == -EEXIST) /* left by a killed writer with our pid (or planted) */
-			os_unlinkat(dfd, tmpname);
+		if (fd == -EEXIST) { /* left by a killed writer with our pid (or planted) */
+			int u = os_unlinkat(dfd, tmpname);
+			if (u < 0 && u != -ENOENT)
+				fd = u; /* why it stays: the cause to report */
+		}
 	}
 	if (fd < 0) {
 		warn_once("cannot create the temporary file", path, fd);

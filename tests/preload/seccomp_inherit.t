@@ -1,11 +1,12 @@
 #!/bin/sh
 # seccomp_inherit.t: a program started inside a seccomp filter it inherited
 # (tests/helpers/sandboxexec: renaming, linking, unlinking refused with
-# ENOSYS, as man-db's children run) with FRAGGUARD_REPORT set. The shim sees
-# the filter at start ("Seccomp:" in /proc/self/status) and writes nothing:
-# the program's output and exit status are as without the shim, and stderr
-# stays empty (before: "cannot write the report ... (errno 38)" from every
-# such process). The same program outside the filter writes its report.
+# ENOSYS, as man-db's children run) with FRAGGUARD_REPORT set. The report
+# cannot be written and the shim says nothing about it (ENOSYS is the
+# filter's answer): the program's output and exit status are as without the
+# shim, and stderr stays empty (before: "cannot write the report ... (errno
+# 38)", or EEXIST for the temporary file the exec'd program's predecessor
+# left, from every such process). Outside the filter the report is written.
 top=${FG_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 so=${FG_SO:-$top/build/libfragguard.so}
 sx=${FG_BUILD:-$top/build}/tests/helpers/sandboxexec
