@@ -436,9 +436,25 @@ have_cma:
 	}
 }
 
+/* A zone as a sentence names it: "Normal", or "Node 3 Normal" when the
+ * report has zones of more than one node. */
+static const char *zone_label(const struct oomlog_report *r, size_t i, char *buf, size_t cap)
+{
+	int multi = 0;
+	for (size_t k = 0; k < r->nzones; k++)
+		if (r->zones[k].node > 0)
+			multi = 1;
+	if (multi && r->zones[i].node >= 0)
+		snprintf(buf, cap, "Node %d %s", r->zones[i].node, r->zones[i].name);
+	else
+		snprintf(buf, cap, "%s", r->zones[i].name);
+	return buf;
+}
+
 static enum cause zone_cause(const struct oomlog_report *r, struct analysis *a, char *why, size_t cap)
 {
 	int nallowed = 0, granted = -1, undetermined = 0, cma = 0, hi_blocks = 0, hi_none = 0;
+	char zl[48];
 	int64_t minsum = 0;
 	char b1[32], b2[32];
 
@@ -495,7 +511,7 @@ static enum cause zone_cause(const struct oomlog_report *r, struct analysis *a, 
 			snprintf(why, cap, "every zone this request may use was below its high watermark, "
 				 "where the OOM path's last attempt looks (__alloc_pages_may_oom), once its "
 				 "free CMA pages are left out: zone %s had %s free, %s of it CMA, which only "
-				 "movable requests may use; this request is %s", r->zones[cma_high].name,
+				 "movable requests may use; this request is %s", zone_label(r, (size_t)cma_high, zl, sizeof zl),
 				 human(r->zones[cma_high].free, r->page_kb, b1, sizeof b1),
 				 human(r->zones[cma_high].free_cma, r->page_kb, b2, sizeof b2),
 				 kmem_mt_name(a->req.mt));
@@ -511,7 +527,7 @@ static enum cause zone_cause(const struct oomlog_report *r, struct analysis *a, 
 					 "watermark, where the OOM path's last attempt looks "
 					 "(__alloc_pages_may_oom; zone %s was above min by the printout: %lld > "
 					 "%lld), while %s was free in zones it may not use (%s)",
-					 r->zones[granted].name, l, m,
+					 zone_label(r, (size_t)granted, zl, sizeof zl), l, m,
 					 human(a->outside_free, r->page_kb, b1, sizeof b1),
 					 a->req.highest_zone >= KMEM_ZONE_HIGHMEM ? "other nodes or zones"
 										    : "Movable/HighMem or other nodes");
@@ -523,7 +539,7 @@ static enum cause zone_cause(const struct oomlog_report *r, struct analysis *a, 
 			snprintf(why, cap, "every zone this request may use was below its high watermark, "
 				 "where the OOM path's last attempt looks (__alloc_pages_may_oom); zone %s "
 				 "was above min by the printout (%lld > %lld: pages freed meanwhile), not "
-				 "enough to pass high: memory was used up", r->zones[granted].name, l, m);
+				 "enough to pass high: memory was used up", zone_label(r, (size_t)granted, zl, sizeof zl), l, m);
 			return C_EXHAUSTED;
 		}
 	}
@@ -535,14 +551,14 @@ static enum cause zone_cause(const struct oomlog_report *r, struct analysis *a, 
 				 "at the watermark, and a free block of order %d or larger on a list it may "
 				 "use): the state changed between the failure and the printout, or something "
 				 "the report does not show refused it",
-				 r->zones[granted].name, (long long)v->usable_free,
+				 zone_label(r, (size_t)granted, zl, sizeof zl), (long long)v->usable_free,
 				 (long long)(v->min_adjusted + v->reserve), a->req.order);
 		else
 			snprintf(why, cap,
 				 "by the printed numbers zone %s could have served it (%lld > %lld, margin "
 				 "%+lld): the state changed between the failure and the printout, or "
 				 "something the report does not show refused it",
-				 r->zones[granted].name, (long long)v->lhs, (long long)v->rhs,
+				 zone_label(r, (size_t)granted, zl, sizeof zl), (long long)v->lhs, (long long)v->rhs,
 				 (long long)v->margin);
 		if (a->era == KMEM_ERA_44 && !(r->zones[granted].known & KMEM_ZK_HIGHATOMIC)) {
 			int hmask = 0;
@@ -590,7 +606,7 @@ static enum cause zone_cause(const struct oomlog_report *r, struct analysis *a, 
 		    a->z[i].v.lhs + a->z[i].v.highatomic_excluded > a->z[i].v.rhs) {
 			snprintf(why, cap, "the usable memory was held in the high-atomic reserve (%s in %s), "
 				 "which this request may not use",
-				 human(a->z[i].v.highatomic_excluded, r->page_kb, b2, sizeof b2), r->zones[i].name);
+				 human(a->z[i].v.highatomic_excluded, r->page_kb, b2, sizeof b2), zone_label(r, (size_t)i, zl, sizeof zl));
 			return C_EXHAUSTED;
 		}
 	snprintf(why, cap, "every zone this request may use was at or below its minimum watermark "
