@@ -37,24 +37,37 @@ static void enter(void)
 	errno = saved;
 }
 
-/* prctl(2) takes up to four more arguments, all unsigned long (the C
- * library's own wrapper reads four whatever the option). */
+/* The C library's function that a wrapper forwards to, or NULL with errno
+ * ENOSYS; n longs of a variadic call read into v (both wrappers below take
+ * a fixed count whatever the call, as the C library's own do). */
+static void *next_fn(const char *name, void **cache)
+{
+	void *f = glibc_next(name, cache);
+	if (!f)
+		errno = ENOSYS;
+	return f;
+}
+
+#define VA_LONGS(last, v, n) do { \
+	va_list ap; \
+	va_start(ap, last); \
+	for (int i_ = 0; i_ < (n); i_++) \
+		(v)[i_] = va_arg(ap, long); \
+	va_end(ap); \
+} while (0)
+
+/* prctl(2) takes up to four more arguments, all unsigned long. */
 EXPORT int prctl(int option, ...)
 {
-	va_list ap;
-	va_start(ap, option);
-	unsigned long a2 = va_arg(ap, unsigned long), a3 = va_arg(ap, unsigned long);
-	unsigned long a4 = va_arg(ap, unsigned long), a5 = va_arg(ap, unsigned long);
-	va_end(ap);
+	long v[4];
+	VA_LONGS(option, v, 4);
 	static void *real;
-	int (*f)(int, ...) = (int (*)(int, ...))glibc_next("prctl", &real);
-	if (!f) {
-		errno = ENOSYS;
+	int (*f)(int, ...) = (int (*)(int, ...))next_fn("prctl", &real);
+	if (!f)
 		return -1;
-	}
 	if (option == PR_SET_SECCOMP)
 		enter();
-	return f(option, a2, a3, a4, a5);
+	return f(option, v[0], v[1], v[2], v[3]);
 }
 
 #if FG_OWN_SYSCALLS
@@ -64,23 +77,18 @@ EXPORT int prctl(int option, ...)
  * shim makes its own system calls inline: elsewhere they come here. */
 EXPORT long syscall(long n, ...)
 {
-	va_list ap;
-	va_start(ap, n);
-	long a = va_arg(ap, long), b = va_arg(ap, long), c = va_arg(ap, long);
-	long d = va_arg(ap, long), e = va_arg(ap, long), f = va_arg(ap, long);
-	va_end(ap);
+	long v[6];
+	VA_LONGS(n, v, 6);
 	static void *real;
-	long (*fn)(long, ...) = (long (*)(long, ...))glibc_next("syscall", &real);
-	if (!fn) {
-		errno = ENOSYS;
+	long (*fn)(long, ...) = (long (*)(long, ...))next_fn("syscall", &real);
+	if (!fn)
 		return -1;
-	}
 #ifdef SYS_seccomp
-	if (n == SYS_seccomp && (a == 0 || a == 1))
+	if (n == SYS_seccomp && (v[0] == 0 || v[0] == 1))
 		enter();
 #endif
-	if (n == SYS_prctl && a == PR_SET_SECCOMP)
+	if (n == SYS_prctl && v[0] == PR_SET_SECCOMP)
 		enter();
-	return fn(n, a, b, c, d, e, f);
+	return fn(n, v[0], v[1], v[2], v[3], v[4], v[5]);
 }
 #endif
