@@ -21,6 +21,7 @@
 #include "glibc.h"
 #include "os.h"
 #include "report.h"
+#include "sandbox.h"
 #include "shim.h"
 #include "worker.h"
 
@@ -35,6 +36,18 @@ static void enter(void)
 	worker_pause(); /* never resumed */
 	os_sandbox();
 	errno = saved;
+}
+
+static void *real_prctl, *real_syscall;
+
+/* Looked up at start (setup_init), not at a first call that may come from
+ * a signal handler, where dlsym is not safe. */
+void sandbox_resolve(void)
+{
+	glibc_next("prctl", &real_prctl);
+#if FG_OWN_SYSCALLS
+	glibc_next("syscall", &real_syscall);
+#endif
 }
 
 /* The C library's function that a wrapper forwards to, or NULL with errno
@@ -61,8 +74,7 @@ EXPORT int prctl(int option, ...)
 {
 	long v[4];
 	VA_LONGS(option, v, 4);
-	static void *real;
-	int (*f)(int, ...) = (int (*)(int, ...))next_fn("prctl", &real);
+	int (*f)(int, ...) = (int (*)(int, ...))next_fn("prctl", &real_prctl);
 	if (!f)
 		return -1;
 	if (option == PR_SET_SECCOMP)
@@ -79,8 +91,7 @@ EXPORT long syscall(long n, ...)
 {
 	long v[6];
 	VA_LONGS(n, v, 6);
-	static void *real;
-	long (*fn)(long, ...) = (long (*)(long, ...))next_fn("syscall", &real);
+	long (*fn)(long, ...) = (long (*)(long, ...))next_fn("syscall", &real_syscall);
 	if (!fn)
 		return -1;
 #ifdef SYS_seccomp

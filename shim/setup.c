@@ -19,6 +19,7 @@
 #include "large.h"
 #include "os.h"
 #include "report.h"
+#include "sandbox.h"
 #include "shim.h"
 
 struct shim g = { .state = ST_UNINIT, .populate = -1 };
@@ -285,6 +286,7 @@ int setup_init(void)
 	arena_init();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	report_init();
+	sandbox_resolve();
 	__atomic_store_n(&g.state, ST_READY, __ATOMIC_RELEASE);
 	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
 	return ST_READY;
