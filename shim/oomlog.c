@@ -1208,8 +1208,11 @@ static void parse_kill(struct oomlog_report *r, const char *s)
 		if (!e)
 			return;
 		r->have |= OOMLOG_H_KILLED;
-		if (strstr(s, "Out of memory: Killed") || strstr(s, "out of memory: Killed"))
+		if (strstr(s, "Out of memory: Killed") || strstr(s, "out of memory: Killed") ||
+		    strstr(s, "(oom_kill_allocating_task): Killed"))
 			r->hints |= OOMLOG_HINT_OOM_KILLED;
+		if (strstr(s, "oom_kill_allocating_task"))
+			r->hints |= OOMLOG_HINT_KILL_ASKER;
 		if (find_kb(e, "total-vm:", &v) || find_kb(e, "vsz:", &v))
 			r->killed_total_vm_kb = v;
 		if (find_kb(e, "anon-rss:", &v))
@@ -1371,6 +1374,7 @@ static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 	int open = 0, in_trace = 0, last_zone = -1, by_meminfo = 0;
 	size_t line_start;
 	unsigned line_no;
+	size_t req_off = 0, req_end = 0; /* the request line's raw bytes */
 
 	report_reset(r);
 	l = &lbuf;
@@ -1417,7 +1421,10 @@ static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 			if (c->release[0])
 				parse_release(r, c->release);
 		} else if (is_start(s) && (r->have & OOMLOG_H_REQUEST) &&
-			   (r->have & ~(uint32_t)(OOMLOG_H_GFP_NAMES | OOMLOG_H_RELEASE))) {
+			   c->pos - line_start == req_end - req_off &&
+			   !memcmp(c->buf + line_start, c->buf + req_off, req_end - req_off)) {
+			continue; /* the request line again, byte for byte (stamp too): a duplicate */
+		} else if (is_start(s) && (r->have & OOMLOG_H_REQUEST)) {
 			/* The next report begins, after this one's body or right
 			 * after its request line (headers only, as grep shows
 			 * them): give this line back. */
@@ -1436,6 +1443,10 @@ static int next_once(struct oomlog_ctx *c, struct oomlog_report *r)
 		r->end_off = c->pos;
 		r->end_line = c->lineno;
 
+		if (is_start(s) && !(r->have & OOMLOG_H_REQUEST)) {
+			req_off = line_start;
+			req_end = c->pos;
+		}
 		if (starts(s, "oom-killer: gfp_mask=")) { /* before 2.6.24: no task name */
 			parse_request(r, s, s, 0);
 			continue;

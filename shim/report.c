@@ -467,12 +467,12 @@ static void warn_once(const char *what, const char *path, int err)
 {
 	char msg[400];
 	struct fmtbuf fb;
-	if (warned++)
-		return;
 	/* ENOSYS from a file call: a seccomp filter the program inherited
 	 * (man-db's children) refused it. Its own business: said only with
 	 * VERBOSE. (A filter the program installs itself is seen: sandbox.c.) */
 	if (err == -ENOSYS && !g.conf.verbose)
+		return;
+	if (warned++)
 		return;
 	fmt_init(&fb, msg, sizeof msg);
 	fmt_str(&fb, "cannot write the report '");
@@ -554,6 +554,15 @@ static int put_file(size_t len)
 	if (dfd < 0) {
 		warn_once(dfd == -ENOTDIR ? "its directory is not a directory" : "cannot open its directory", path, dfd);
 		return dfd;
+	}
+	/* Renaming a file that does not exist answers ENOENT; a seccomp filter
+	 * the program inherited answers otherwise (ENOSYS, EPERM), and then no
+	 * temporary file is made that could be neither renamed nor removed. */
+	int pr = os_renameat(dfd, ".fragguard-rename-probe", name);
+	if (pr < 0 && pr != -ENOENT) {
+		warn_once("renaming is refused here", path, pr);
+		os_close(dfd);
+		return pr;
 	}
 	fmt_init(&fb, tmpname, sizeof tmpname);
 	fmt_str(&fb, ".");

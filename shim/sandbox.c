@@ -29,6 +29,10 @@ static void enter(void)
 {
 	if (__atomic_load_n(&os_sandboxed, __ATOMIC_ACQUIRE))
 		return;
+	/* A vfork child runs in its parent's memory: its filter is its own,
+	 * the flag below would be the parent's. */
+	if (!report_own_process())
+		return;
 	int saved = errno;
 	if (__atomic_load_n(&g.state, __ATOMIC_ACQUIRE) == ST_READY)
 		report_write("seccomp");
@@ -48,6 +52,20 @@ void sandbox_resolve(void)
 #if FG_OWN_SYSCALLS
 	glibc_next("syscall", &real_syscall);
 #endif
+}
+
+/* Whether a seccomp call can install something, rather than probe: strict
+ * mode with no flags and no argument, or a filter with a program. With
+ * prctl (via_prctl) the modes are 1 (strict) and 2 (filter); with seccomp(2)
+ * the operations 0 and 1. libseccomp and systemd probe with a NULL filter
+ * or a strict call with flags, which fail and install nothing. */
+static int installs(int via_prctl, unsigned long mode, unsigned long flags, long arg)
+{
+	if (via_prctl) /* strict reads no more arguments: they may be anything */
+		return mode == 1 || (mode == 2 && arg != 0);
+	if (mode == 0)
+		return !flags && !arg;
+	return mode == 1 && arg != 0;
 }
 
 /* The C library's function that a wrapper forwards to, or NULL with errno
@@ -77,7 +95,7 @@ EXPORT int prctl(int option, ...)
 	int (*f)(int, ...) = (int (*)(int, ...))next_fn("prctl", &real_prctl);
 	if (!f)
 		return -1;
-	if (option == PR_SET_SECCOMP)
+	if (option == PR_SET_SECCOMP && installs(1, (unsigned long)v[0], 0, v[1]))
 		enter();
 	return f(option, v[0], v[1], v[2], v[3]);
 }
@@ -95,10 +113,10 @@ EXPORT long syscall(long n, ...)
 	if (!fn)
 		return -1;
 #ifdef SYS_seccomp
-	if (n == SYS_seccomp && (v[0] == 0 || v[0] == 1))
+	if (n == SYS_seccomp && installs(0, (unsigned int)v[0], (unsigned long)v[1], v[2]))
 		enter();
 #endif
-	if (n == SYS_prctl && v[0] == PR_SET_SECCOMP)
+	if (n == SYS_prctl && (int)v[0] == PR_SET_SECCOMP && installs(1, (unsigned long)v[1], 0, v[2]))
 		enter();
 	return fn(n, v[0], v[1], v[2], v[3], v[4], v[5]);
 }

@@ -279,6 +279,7 @@ int setup_init(void)
 	if (g.conf.disable || !program_allowed(g.conf.programs)) {
 		__atomic_store_n(&g.state, ST_DISABLED, __ATOMIC_RELEASE);
 		__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
+		sandbox_resolve(); /* the wrappers forward even when disabled */
 		return ST_DISABLED;
 	}
 	setup_memory();
@@ -286,8 +287,8 @@ int setup_init(void)
 	arena_init();
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	report_init();
-	sandbox_resolve();
 	__atomic_store_n(&g.state, ST_READY, __ATOMIC_RELEASE);
 	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
+	sandbox_resolve(); /* dlsym: not under the lock (glibc.h) */
 	return ST_READY;
 }

@@ -531,9 +531,10 @@ static enum cause zone_cause(const struct oomlog_report *r, struct analysis *a, 
 					 human(a->outside_free, r->page_kb, b1, sizeof b1),
 					 a->req.highest_zone >= KMEM_ZONE_HIGHMEM ? "other nodes or zones"
 										    : "Movable/HighMem or other nodes");
-				if (a->outside_cma > 0)
-					cat(why, cap, "; %s of that is CMA, which an unmovable request could "
-					    "not use in any zone", human(a->outside_cma, r->page_kb, b2, sizeof b2));
+				if (a->outside_cma > 0 && a->req.mt != KMEM_MT_MOVABLE)
+					cat(why, cap, "; %s of that is CMA, which this %s request could not "
+					    "use in any zone", human(a->outside_cma, r->page_kb, b2, sizeof b2),
+					    kmem_mt_name(a->req.mt));
 				return C_ZONE;
 			}
 			snprintf(why, cap, "every zone this request may use was below its high watermark, "
@@ -874,7 +875,9 @@ static void victim_text(const struct oomlog_report *r, const struct analysis *a,
 			    t->oom_score_adj ? "  (oom_score_adj set)" : "",
 			    (r->have & OOMLOG_H_KILLED) && t->pid == r->killed_pid ? "  <- killed" : "");
 		}
-		if (top && (r->have & OOMLOG_H_KILLED)) {
+		if (r->hints & OOMLOG_HINT_KILL_ASKER) {
+			/* said above: no badness comparison was made */
+		} else if (top && (r->have & OOMLOG_H_KILLED)) {
 			if (top->pid == r->killed_pid || top->pid == r->chosen_pid)
 				cat(out, cap, "  The victim had the highest badness of all killable tasks: the "
 				    "OOM killer picks the largest process, not the one that asked.\n");
@@ -989,7 +992,7 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 		  "less HighMem pressure on lowmem");
 		W("fragguard's shim refusing growth while the lowmem zones are at min: the growth "
 		  "itself needs page-table pages there");
-		if (a->outside_cma * 2 > a->outside_free)
+		if (a->outside_cma * 2 > a->outside_free && a->req.mt != KMEM_MT_MOVABLE)
 			W("a smaller CMA area (cma= on the kernel command line or the device tree): most "
 			  "of the memory free elsewhere (%s) is CMA, which serves only movable requests",
 			  human(a->outside_cma, r->page_kb, b, sizeof b));

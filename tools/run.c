@@ -5,7 +5,6 @@
  * by signal becomes 128 + signal like a shell's, SIGINT/SIGTERM/SIGHUP/
  * SIGQUIT sent to us reach the command, and stdin/stdout are untouched.
  * It never changes system-wide state (no /etc/ld.so.preload). */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -43,22 +42,6 @@ static volatile sig_atomic_t child_pid;
 
 static const int fwd_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
-/* Removes the temporary report directory this run made (mkdtemp: nothing
- * else was in it) with the reports in it. */
-static void remove_own_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	if (d) {
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-				unlinkat(dirfd(d), e->d_name, 0);
-		closedir(d);
-	}
-	if (rmdir(dir) < 0)
-		fprintf(stderr, "fragguard: cannot remove '%s': %s\n", dir, strerror(errno));
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -74,8 +57,8 @@ static void usage(FILE *f)
 		"                  temporary directory, whose name is printed\n"
 		"  --profile NAME  use config/NAME.conf (e.g. embedded, server) as\n"
 		"                  FRAGGUARD_CONFIG; a NAME with a '/' is a file\n"
-		"  -q, --quiet     no summary, only the exit status; without --report the\n"
-		"                  temporary directory and its reports are removed\n"
+		"  -q, --quiet     no summary, only the exit status; without --report no\n"
+		"                  reports are written (FRAGGUARD_REPORT is not set)\n"
 		"\n"
 		"The exit status is CMD's; if CMD is killed by a signal, fragguard says so\n"
 		"and exits with 128 + the signal number, as a shell does. SIGINT, SIGTERM,\n"
@@ -292,6 +275,8 @@ int cmd_run(int argc, char **argv)
 			fprintf(stderr, "fragguard: cannot read '%s': %s\n", report_dir, strerror(errno));
 			return 1;
 		}
+	} else if (quiet) {
+		rdir[0] = 0; /* -q without --report: nobody reads reports, none are written */
 	} else {
 		const char *tmp = getenv("TMPDIR");
 
@@ -341,7 +326,8 @@ int cmd_run(int argc, char **argv)
 		sigprocmask(SIG_SETMASK, &prev, NULL);
 		close(pfd[0]);
 		setenv("LD_PRELOAD", preload, 1);
-		setenv("FRAGGUARD_REPORT", pattern, 1);
+		if (rdir[0])
+			setenv("FRAGGUARD_REPORT", pattern, 1);
 		if (profile)
 			setenv("FRAGGUARD_CONFIG", conf, 1);
 		execvp(argv[optind], argv + optind);
@@ -367,7 +353,7 @@ int cmd_run(int argc, char **argv)
 	child_pid = 0;
 	if (n == (ssize_t)sizeof err) {
 		fprintf(stderr, "fragguard: cannot run '%s': %s\n", argv[optind], strerror(err));
-		if (!report_dir)
+		if (!report_dir && rdir[0])
 			rmdir(rdir);
 		return err == ENOENT ? 127 : 126;
 	}
@@ -386,8 +372,6 @@ int cmd_run(int argc, char **argv)
 		else if (got > 0)
 			fprintf(stderr, "More: fragguard report --html report.html %s\n", rdir);
 	}
-	if (quiet && !report_dir)
-		remove_own_dir(rdir);
 	if (WIFSIGNALED(status)) {
 		int sig = WTERMSIG(status);
 

@@ -3,10 +3,11 @@
  * filter under which renaming, linking, unlinking and making directories
  * fail with ENOSYS (the calls an exit report needs), then exec. The shim in
  * the new program must see the filter and stay quiet, not print that it
- * cannot write its report. usage: sandboxexec PROGRAM [ARG...] */
+ * cannot write its report. usage: sandboxexec PROGRAM [ARG...] | -p */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -40,6 +41,16 @@ static const long refused[] = {
 
 int main(int argc, char **argv)
 {
+	/* -p: only probe, as libseccomp and systemd do (calls that fail and
+	 * install nothing), then allocate and exit: the shim must carry on. */
+	if (argc == 2 && !strcmp(argv[1], "-p")) {
+		long a = syscall(SYS_seccomp, 0, 1, NULL);
+		long b = syscall(SYS_seccomp, 1, 0, NULL);
+		int c = prctl(PR_SET_SECCOMP, 2, 0, 0, 0);
+		for (int i = 0; i < 1000; i++)
+			free(malloc(1000));
+		return a == -1 && b == -1 && c == -1 ? 0 : 1;
+	}
 	if (argc < 2) {
 		fprintf(stderr, "usage: sandboxexec PROGRAM [ARG...]\n");
 		return 2;

@@ -38,8 +38,11 @@ grep -q "fragguard: no profile 'nosuch'" "$tmp/err" || { bad "--profile nosuch m
 # Exit status, signals.
 "$cli" run -q -- sh -c 'exit 3'; rc=$?
 [ $rc -eq 3 ] || bad "exit 3 gave $rc"
-# -q without --report: nobody is told the directory's name, so it goes.
-[ -z "$(ls -A "$tmp/t")" ] || bad "-q left its temporary directory: $(ls -A "$tmp/t")"
+# -q without --report: nobody would read the reports: none, no directory,
+# and no message from a child still running after the command ended.
+"$cli" run -q -- sh -c '(sleep 0.3; ls / >/dev/null) & sleep 0.1' 2>"$tmp/err"; sleep 0.5
+[ -s "$tmp/err" ] && bad "-q with a background child printed: $(cat "$tmp/err")"
+[ -z "$(ls -A "$tmp/t")" ] || bad "-q made a temporary directory: $(ls -A "$tmp/t")"
 "$cli" run --report "$tmp/r1" -- sh -c 'kill -TERM $$' 2>"$tmp/err"; rc=$?
 [ $rc -eq 143 ] || bad "killed by SIGTERM gave $rc"
 grep -q "fragguard: 'sh' was killed by signal 15 (Terminated)" "$tmp/err" || { bad "signal message"; cat "$tmp/err"; }
