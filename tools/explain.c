@@ -50,8 +50,6 @@ struct analysis {
 	int64_t outside_cma;     /* part of outside_free in CMA pageblocks (when printed) */
 	int64_t unprinted_free;  /* part of outside_free: the summary's free beyond the zone lines */
 	int accounting_bug;      /* a zone's free counter far below its free lists */
-	int vm_area;             /* vmalloc ran out of address space, not pages */
-	int vm_zero;             /* vmalloc asked for 0 bytes: refused before any memory */
 	int cpuset_zones_unusable; /* the allowed nodes' zones are all of a kind it may not use */
 	int reclaim_failed;      /* exhausted, yet page cache and swap left */
 };
@@ -275,6 +273,18 @@ static void classify_trace(const struct oomlog_report *r, struct analysis *a)
 	cat(a->asked, sizeof a->asked, ")");
 	if (ctx && !strstr(frame_kinds[found].text, ctx))
 		cat(a->asked, sizeof a->asked, ", during %s", ctx);
+}
+
+/* Why vmalloc refused, when it was not for want of pages: no address range
+ * left, or a size of 0 (refused before memory is looked at). */
+enum vm_refusal { VM_PAGES, VM_AREA, VM_ZERO };
+static enum vm_refusal vmalloc_refusal(const struct oomlog_report *r)
+{
+	if (r->kind != OOMLOG_KIND_VMALLOC)
+		return VM_PAGES;
+	if (r->hints & OOMLOG_HINT_VM_AREA)
+		return VM_AREA;
+	return r->vmalloc_bytes == 0 ? VM_ZERO : VM_PAGES;
 }
 
 /* The request was fork's or exec's own (page directory, kernel stack). */
@@ -707,21 +717,21 @@ static void analyse(struct oomlog_report *r, struct analysis *a, int forced, enu
 
 	if (!(r->have & OOMLOG_H_REQUEST))
 		miss(a, "the 'invoked oom-killer' / 'page allocation failure' line (task, order, gfp_mask)");
-	if (r->kind == OOMLOG_KIND_VMALLOC && (r->hints & OOMLOG_HINT_VM_AREA)) {
+	switch (vmalloc_refusal(r)) {
+	case VM_AREA:
 		a->cause = C_UNKNOWN;
 		snprintf(a->why, sizeof a->why, "vmalloc found no free range of kernel virtual address "
 			 "space for it (vm_struct allocation failed): the vmalloc area (or the module "
 			 "area, for insmod) ran out, not free pages");
-		a->vm_area = 1;
 		return;
-	}
-	if (r->kind == OOMLOG_KIND_VMALLOC && r->vmalloc_bytes == 0) {
+	case VM_ZERO:
 		a->cause = C_UNKNOWN;
 		snprintf(a->why, sizeof a->why, "vmalloc was asked for 0 bytes, which it refuses "
 			 "before looking at memory (it returns NULL and prints this warning): the code "
 			 "that asked passed a size of 0, a bug there, not a shortage of memory");
-		a->vm_zero = 1;
 		return;
+	case VM_PAGES:
+		break;
 	}
 	if (r->have & OOMLOG_H_MEMCG) {
 		a->cause = C_MEMCG;
@@ -1043,13 +1053,13 @@ static void advise(const struct oomlog_report *r, const struct analysis *a, json
 		N("free memory on other nodes: the policy forbids it");
 		break;
 	case C_UNKNOWN:
-		if (a->vm_zero) {
+		if (vmalloc_refusal(r) == VM_ZERO) {
 			W("a fix in the caller (see the call trace below the warning): check the size "
 			  "before vmalloc/vzalloc, which return NULL for 0");
 			N("more memory, drop_caches or compact_memory: no memory was looked at");
 			break;
 		}
-		if (a->vm_area) {
+		if (vmalloc_refusal(r) == VM_AREA) {
 			W("fewer or smaller vmalloc users (a leak of vmalloc'ed memory or of loaded modules); "
 			  "on 32-bit a larger vmalloc= on the kernel command line");
 			N("free memory, drop_caches or compact_memory: the address range, not the memory, ran out");

@@ -5,7 +5,6 @@
  * the new program must see the filter and stay quiet, not print that it
  * cannot write its report. usage: sandboxexec PROGRAM [ARG...] | -p */
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,20 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-struct bpf_insn {
-	uint16_t code;
-	uint8_t jt, jf;
-	uint32_t k;
-};
-struct bpf_prog {
-	unsigned short len;
-	struct bpf_insn *filter;
-};
-#define LD_NR 0x20
-#define JEQ 0x15
-#define RET 0x06
-#define RET_ERRNO(e) (0x00050000u | (e))
-#define RET_ALLOW 0x7fff0000u
+#include "seccomp_ban.h"
 
 static const long refused[] = {
 	SYS_renameat, SYS_linkat, SYS_unlinkat, SYS_mkdirat,
@@ -56,13 +42,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct bpf_insn f[N + 3];
-	size_t n = 0;
-	f[n++] = (struct bpf_insn){ LD_NR, 0, 0, 0 };
-	for (size_t i = 0; i < N; i++)
-		f[n++] = (struct bpf_insn){ JEQ, (uint8_t)(N - i), 0, (uint32_t)refused[i] };
-	f[n++] = (struct bpf_insn){ RET, 0, 0, RET_ALLOW };
-	f[n++] = (struct bpf_insn){ RET, 0, 0, RET_ERRNO(ENOSYS) };
-	struct bpf_prog prog = { (unsigned short)n, f };
+	struct bpf_prog prog = ban_prog(f, refused, N, BAN_ERRNO(ENOSYS));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, 2, &prog, 0, 0)) {
 		printf("seccomp filters not available here: %s\n", strerror(errno));
 		return 77;

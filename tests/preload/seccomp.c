@@ -21,21 +21,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-/* linux/filter.h and linux/seccomp.h, which musl-gcc cannot see. */
-struct bpf_insn {
-	uint16_t code;
-	uint8_t jt, jf;
-	uint32_t k;
-};
-struct bpf_prog {
-	unsigned short len;
-	struct bpf_insn *filter;
-};
-#define LD_NR 0x20 /* BPF_LD | BPF_W | BPF_ABS, k = offsetof(seccomp_data, nr) = 0 */
-#define JEQ 0x15   /* BPF_JMP | BPF_JEQ | BPF_K */
-#define RET 0x06   /* BPF_RET | BPF_K */
-#define RET_KILL_PROCESS 0x80000000u
-#define RET_ALLOW 0x7fff0000u
+#include "../helpers/seccomp_ban.h"
 #define MODE_FILTER 2
 
 static const long banned[] = {
@@ -78,13 +64,7 @@ static int sandboxed(void)
 	/* The shim's malloc_trim (musl has none of its own); looked up now. */
 	int (*trim)(size_t) = (int (*)(size_t))dlsym(RTLD_DEFAULT, "malloc_trim");
 	struct bpf_insn f[NBANNED + 3];
-	size_t n = 0;
-	f[n++] = (struct bpf_insn){ LD_NR, 0, 0, 0 };
-	for (size_t i = 0; i < NBANNED; i++) /* equal: jump to the KILL after the list */
-		f[n++] = (struct bpf_insn){ JEQ, (uint8_t)(NBANNED - i), 0, (uint32_t)banned[i] };
-	f[n++] = (struct bpf_insn){ RET, 0, 0, RET_ALLOW };
-	f[n++] = (struct bpf_insn){ RET, 0, 0, RET_KILL_PROCESS };
-	struct bpf_prog prog = { (unsigned short)n, f };
+	struct bpf_prog prog = ban_prog(f, banned, NBANNED, BAN_KILL);
 	/* FG_VIA=syscall: the seccomp(2) system call through libc's syscall(),
 	 * as libseccomp (man-db, systemd's services) installs its filters. */
 	const char *via = getenv("FG_VIA");
