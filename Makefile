@@ -94,7 +94,7 @@ $(B)/obj/%.o: %.c $(B)/flags
 $(LIB): $(SHIM_OBJ) shim/exports.map
 	@echo "  LD      $@"
 	$(Q)$(CC) -shared -Wl,--version-script=shim/exports.map -Wl,-z,nodelete \
-	  -Wl,-z,now -Wl,--gc-sections -o $@ $(SHIM_OBJ) $(SHIMLIBS)
+	  -Wl,-z,now -Wl,--gc-sections -Wl,--sort-section=name -o $@ $(SHIM_OBJ) $(SHIMLIBS)
 
 $(CLI): $(TOOL_OBJ) $(CORE_OBJ)
 	@echo "  LD      $@"
