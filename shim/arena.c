@@ -231,7 +231,7 @@ static uint64_t surplus_chunks(void)
 	return n > keep ? n - keep : 0;
 }
 
-struct span *arena_span_alloc(unsigned n)
+struct span *arena_span_alloc(unsigned n, unsigned tail_min, unsigned *got)
 {
 	struct chunk *c, *fresh = NULL;
 	int at = -1;
@@ -241,6 +241,17 @@ struct span *arena_span_alloc(unsigned n)
 	for (c = avail; c; c = c->next)
 		if (c->nfree >= n && (at = find_run(c, n)) >= 0)
 			break;
+	/* No run of n: a chunk's last free pages before an unused chunk (the
+	 * seed's 400-byte spans of 8 pages left 7 at the end of every chunk). */
+	for (struct chunk *t = c ? NULL : tail_min ? avail : NULL; t; t = t->next) {
+		unsigned len = bitrun_tail(t->used, t->hdr_pages, t->npages);
+		if (len >= tail_min && len < n) {
+			c = t;
+			n = len;
+			at = (int)(t->npages - len);
+			break;
+		}
+	}
 	if (!c) {
 		/* An empty chunk: the reserve first, then the lowest address. */
 		for (c = empty; c && !c->reserve; c = c->next)
@@ -307,6 +318,7 @@ struct span *arena_span_alloc(unsigned n)
 		}
 	}
 	lock_give(&alock);
+	*got = n;
 	struct span *s = &arena_desc(c)[at];
 	s->base = (char *)c + ((size_t)at << g.unit_shift);
 	if (ok < 0) {

@@ -84,9 +84,11 @@ static inline uint8_t *arena_page_class(const void *p)
 /* Sets up the chunk size and maps the startup reserve. Returns 0 or -errno. */
 int arena_init(void);
 /* A run of npages span pages, resident, with its descriptor (base set, the
- * rest for the caller), or NULL when the kernel refused memory. Takes the
- * arena lock. */
-struct span *arena_span_alloc(unsigned npages);
+ * rest for the caller), or NULL when the kernel refused memory. When no
+ * chunk in use has such a run but one ends in at least tail_min free pages
+ * (0: never), those pages instead, rather than a chunk not yet used: *got
+ * says how many pages the span has. Takes the arena lock. */
+struct span *arena_span_alloc(unsigned npages, unsigned tail_min, unsigned *got);
 /* Returns a span's pages. Takes the arena lock. */
 void arena_span_free(struct span *s, unsigned npages);
 /* Gives back memory: free pages of partly used chunks (MADV_DONTNEED), and

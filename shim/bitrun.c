@@ -44,3 +44,20 @@ int bitrun_find(const uint64_t *w, unsigned lo, unsigned hi, unsigned n)
 	}
 	return -1;
 }
+
+unsigned bitrun_tail(const uint64_t *w, unsigned lo, unsigned hi)
+{
+	unsigned n = 0;
+	while (hi > lo) {
+		unsigned b = (hi - 1) % 64, avail = b + 1;
+		if ((hi - 1) / 64 == lo / 64)
+			avail -= lo % 64;
+		uint64_t used = w[(hi - 1) / 64] << (63 - b); /* bit hi - 1 on top */
+		unsigned z = used ? (unsigned)__builtin_clzll(used) : 64;
+		if (z < avail)
+			return n + z;
+		n += avail;
+		hi -= avail;
+	}
+	return n;
+}

@@ -105,14 +105,16 @@ static void nonfull_del(struct bin *b, struct span *s)
 static struct span *span_new(unsigned c, int first)
 {
 	const struct sc_info *si = &sc_info[c];
-	unsigned np = first ? si->npages_first : si->npages;
-	struct span *s = arena_span_alloc(np);
+	unsigned want = first ? si->npages_first : si->npages, np = want;
+	struct span *s = arena_span_alloc(want, first ? 0 : si->tail_min, &np);
 	if (!s)
 		return NULL;
 	s->cls = c;
 	s->npages = (uint16_t)np;
 	s->nobj = first ? si->nobj_first : si->nobj;
 	s->off = first ? si->off_first : si->off;
+	if (np != want) /* a chunk's last pages */
+		s->nobj = sizeclass_fit((uint64_t)np << g.unit_shift, si->size, &s->off);
 	s->nfree = s->nobj;
 	s->scan = 0;
 	s->listed = 0;

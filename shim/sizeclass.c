@@ -17,7 +17,7 @@ uint32_t sc_size(unsigned c)
 	return (1u << k) + (s + 1) * (1u << (k - 3));
 }
 
-static uint32_t fit(uint64_t bytes, uint32_t size, uint32_t *off)
+uint32_t sizeclass_fit(uint64_t bytes, uint32_t size, uint32_t *off)
 {
 	uint64_t n = bytes / size;
 	if (n <= 64) {
@@ -48,7 +48,7 @@ int sizeclass_init(size_t unit, unsigned maxpages)
 			lim = maxpages;
 		for (unsigned np = 1; np <= lim; np++) {
 			uint64_t bytes = (uint64_t)np * unit;
-			uint32_t off = 0, n = fit(bytes, size, &off);
+			uint32_t off = 0, n = sizeclass_fit(bytes, size, &off);
 			if (!n)
 				continue;
 			uint64_t w = bytes - (uint64_t)n * size;
@@ -62,7 +62,7 @@ int sizeclass_init(size_t unit, unsigned maxpages)
 		unsigned one_np = (unsigned)(((uint64_t)size + unit - 1) / unit);
 		if (one_np > maxpages)
 			one_np = maxpages;
-		uint32_t off1 = 0, n1 = fit((uint64_t)one_np * unit, size, &off1);
+		uint32_t off1 = 0, n1 = sizeclass_fit((uint64_t)one_np * unit, size, &off1);
 		if (!n1 || one_np >= best_np) {
 			one_np = best_np;
 			n1 = best_n;
@@ -75,6 +75,10 @@ int sizeclass_init(size_t unit, unsigned maxpages)
 		sc_info[c].npages = (uint16_t)best_np;
 		sc_info[c].nobj = best_n;
 		sc_info[c].off = best_off;
+		/* A chunk's last pages may hold a shorter span when at least 16
+		 * objects fit there (under 6.25 % left over). */
+		uint64_t tmin = ((uint64_t)size * 16 + unit - 1) / unit;
+		sc_info[c].tail_min = (uint16_t)(tmin < best_np ? tmin : 0);
 		sc_info[c].magic = (((uint64_t)1 << 44) + size - 1) / size;
 		/* Caches hold at most ~32 KiB or 64 objects per class; classes
 		 * above 64 KiB are not cached, so a thread never hoards megabytes. */

@@ -18,6 +18,7 @@ struct sc_info {
 	uint32_t off;     /* offset of object 0 from the span start (after an in-span bitmap) */
 	uint16_t npages_first;  /* the first span of a class: as small as fits one object */
 	uint32_t nobj_first, off_first;
+	uint16_t tail_min; /* fewest pages, fewer than npages, a shorter span may have (0: none) */
 	uint64_t magic;   /* (x * magic) >> 44 == x / size for x < 2^23 */
 };
 extern struct sc_info sc_info[SC_NCLASS];
@@ -33,6 +34,9 @@ static inline unsigned sc_of(size_t n)
 
 /* Size of class c. */
 uint32_t sc_size(unsigned c);
+/* How many objects of `size` bytes a span of `bytes` holds, and in *off
+ * where object 0 starts (after a bitmap in the span for more than 64). */
+uint32_t sizeclass_fit(uint64_t bytes, uint32_t size, uint32_t *off);
 /* Fills sc_info for span pages of `unit` bytes and at most maxpages per span.
  * Returns 0. */
 int sizeclass_init(size_t unit, unsigned maxpages);

@@ -16,23 +16,13 @@
 #include <string.h>
 #include "fragguard.h"
 
-static struct fg_stats stats(void)
-{
-	int (*fn)(struct fg_stats *, size_t);
-	struct fg_stats st;
-	*(void **)&fn = dlsym(RTLD_DEFAULT, "fg_stats");
-	if (!fn || fn(&st, sizeof st) < 0)
-		FATAL("fg_stats");
-	return st;
-}
-
 static int run_loop(void)
 {
 	void *keep[24];
 	for (int i = 0; i < 24; i++)
 		if (!(keep[i] = opaque(malloc(80u << 10))))
 			FATAL("malloc");
-	uint64_t before = stats().chunks_unmapped;
+	uint64_t before = shim_stats().chunks_unmapped;
 	for (int i = 0; i < 2000; i++) {
 		char *p = opaque(malloc(100000));
 		if (!p)
@@ -40,7 +30,7 @@ static int run_loop(void)
 		p[0] = 1;
 		free(p);
 	}
-	uint64_t unmapped = stats().chunks_unmapped - before;
+	uint64_t unmapped = shim_stats().chunks_unmapped - before;
 	printf("loop: %llu chunks unmapped in 2000 x free(malloc(100000)) (RETAIN=0 "
 	       "RELEASE_MS=0)\n", (unsigned long long)unmapped);
 	CHECKF(unmapped <= 16, "%llu chunks unmapped: the loop's span goes back at each "
@@ -57,7 +47,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "loop"))
 		return run_loop();
 	free(opaque(malloc(100))); /* set up */
-	struct fg_stats a = stats();
+	struct fg_stats a = shim_stats();
 	if (a.chunk_bytes != (2u << 20))
 		skip("chunks are not 2 MiB here (FRAGGUARD_CHUNK): the counts below assume it");
 	for (int i = 0; i < 40; i++) {
@@ -70,7 +60,7 @@ int main(int argc, char **argv)
 		CHECK(p[0] == 0xa5 && p[n - 1] == 0xa5);
 		free(p);
 	}
-	struct fg_stats b = stats();
+	struct fg_stats b = shim_stats();
 	printf("mapped %llu KiB before, %llu KiB after 40 one-at-a-time objects of 8 sizes "
 	       "(600-950 KiB)\n", (unsigned long long)a.mapped_bytes >> 10,
 	       (unsigned long long)b.mapped_bytes >> 10);

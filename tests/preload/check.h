@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "fragguard.h"
 
 static int check_failures;
 
@@ -74,6 +75,20 @@ static inline void skip(const char *why)
 static inline int under_shim(void)
 {
 	return dlsym(RTLD_DEFAULT, "fg_stats") != NULL;
+}
+
+/* The shim's counters through fg_stats, looked up at run time (a preload
+ * test is not linked with the shim). Call under_shim() first. */
+static inline struct fg_stats shim_stats(void)
+{
+	static int (*fn)(struct fg_stats *, size_t);
+	struct fg_stats st;
+	memset(&st, 0, sizeof st);
+	if (!fn)
+		*(void **)&fn = dlsym(RTLD_DEFAULT, "fg_stats");
+	if (!fn || fn(&st, sizeof st) < 0)
+		FATAL("fg_stats not found");
+	return st;
 }
 
 /* Keeps the compiler from seeing through an allocation (no elided pairs). */

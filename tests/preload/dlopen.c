@@ -122,10 +122,7 @@ static void deepbind(void)
 	/* A disabled shim (DISABLE=1) serves nothing and drops nothing. */
 	int active = 0;
 	if (under_shim()) {
-		int (*st)(struct fg_stats *, size_t) =
-			(int (*)(struct fg_stats *, size_t))dlsym(RTLD_DEFAULT, "fg_stats");
-		struct fg_stats fs;
-		active = st && st(&fs, sizeof fs) == 0 && fs.active;
+		active = shim_stats().active;
 		int shims = vm() == dlsym(RTLD_DEFAULT, "malloc");
 		printf("deepbind library's malloc is %s\n", shims ? "the shim's" : "glibc's");
 		CHECKF(shims == (active && !kept), "RTLD_DEEPBIND with KEEP_DEEPBIND=%d, shim %s: "

@@ -24,17 +24,8 @@
 #include <time.h>
 #include <fragguard.h>
 
-static int (*stats)(struct fg_stats *, size_t);
 static uint64_t (*trim)(void);
 static size_t C; /* the chunk: large blocks are whole chunks */
-
-static struct fg_stats st(void)
-{
-	struct fg_stats s;
-	memset(&s, 0, sizeof s);
-	stats(&s, sizeof s);
-	return s;
-}
 
 static void sleep_ms(long ms)
 {
@@ -74,18 +65,18 @@ static void test_reuse(void)
 	trim();
 	unsigned char *a = get(3 * C - 100);
 	free(a);
-	uint64_t r0 = st().large_reused;
+	uint64_t r0 = shim_stats().large_reused;
 	unsigned char *b = get(C + C / 2 + 1); /* needs 2 C; 3 C is at most twice that */
 	CHECKF(b == a, "a 3 C block for a 2 C need: %p, freed %p", (void *)b, (void *)a);
 	CHECKF(malloc_usable_size(b) == 3 * C, "usable %zu", malloc_usable_size(b));
-	CHECK(st().large_reused == r0 + 1);
+	CHECK(shim_stats().large_reused == r0 + 1);
 	free(b);
 
 	trim();
 	a = get(8 * C);
 	int populated = resident(a, 8 * C);
 	free(a);
-	uint64_t pf0 = st().bytes_prefaulted;
+	uint64_t pf0 = shim_stats().bytes_prefaulted;
 	b = get(C + 1); /* 8 C is more than twice 2 C: split */
 	CHECKF(b == a, "split: %p, freed %p", (void *)b, (void *)a);
 	CHECKF(malloc_usable_size(b) == 2 * C, "split: usable %zu", malloc_usable_size(b));
@@ -98,7 +89,7 @@ static void test_reuse(void)
 	CHECKF(d == a, "realloc to the whole block moved %p to %p", (void *)c, (void *)d);
 	CHECK(pos_bad(d, 5 * C, 2) == (size_t)-1);
 	/* Every page was resident already: nothing was faulted again. */
-	uint64_t pf = st().bytes_prefaulted - pf0;
+	uint64_t pf = shim_stats().bytes_prefaulted - pf0;
 	CHECKF(pf < C || !populated, "reusing resident pages pre-faulted %llu bytes",
 	       (unsigned long long)pf);
 	free(d);
@@ -140,11 +131,11 @@ static void test_grow(void)
 	unsigned char *a = get(2 * C);
 	memset(a, 0xa5, 2 * C);
 	free(a);
-	struct fg_stats s0 = st();
+	struct fg_stats s0 = shim_stats();
 	unsigned char *b = opaque(calloc(1, 6 * C));
 	if (!b)
 		FATAL("calloc");
-	struct fg_stats s1 = st();
+	struct fg_stats s1 = shim_stats();
 	CHECK(s1.large_reused == s0.large_reused + 1);
 	uint64_t pf = s1.bytes_prefaulted - s0.bytes_prefaulted;
 	CHECKF(pf <= 4 * C, "growing 2 C to 6 C pre-faulted %llu bytes", (unsigned long long)pf);
@@ -189,16 +180,16 @@ static void test_bounds(void)
 		p[i] = get(8 * C);
 		memset(p[i], i, 8 * C);
 	}
-	uint64_t rel0 = st().bytes_released;
+	uint64_t rel0 = shim_stats().bytes_released;
 	for (int i = 0; i < N; i++)
 		free(p[i]);
 	size_t limit = 32 * C < ((size_t)64 << 20) ? 32 * C : (size_t)64 << 20;
-	uint64_t rel = st().bytes_released - rel0;
+	uint64_t rel = shim_stats().bytes_released - rel0;
 	CHECKF(rel + limit >= N * 8 * C, "after freeing %zu MiB only %llu MiB were released",
 	       N * 8 * C >> 20, (unsigned long long)(rel >> 20));
-	for (int i = 0; i < 60 && st().bytes_released - rel0 < N * 8 * C; i++)
+	for (int i = 0; i < 60 && shim_stats().bytes_released - rel0 < N * 8 * C; i++)
 		sleep_ms(50);
-	rel = st().bytes_released - rel0;
+	rel = shim_stats().bytes_released - rel0;
 	CHECKF(rel == N * 8 * C, "3 s after the frees %llu of %zu MiB were released",
 	       (unsigned long long)(rel >> 20), N * 8 * C >> 20);
 
@@ -206,11 +197,11 @@ static void test_bounds(void)
 	sleep_ms(1200);
 	for (int i = 0; i < N; i++)
 		p[i] = get(2 * C);
-	rel0 = st().bytes_released;
+	rel0 = shim_stats().bytes_released;
 	for (int i = 0; i < N; i++)
 		free(p[i]);
 	limit = 8 * C > ((size_t)16 << 20) ? 8 * C : (size_t)16 << 20;
-	rel = st().bytes_released - rel0;
+	rel = shim_stats().bytes_released - rel0;
 	CHECKF(rel + limit >= N * 2 * C, "2 C blocks: only %llu MiB of %zu released",
 	       (unsigned long long)(rel >> 20), N * 2 * C >> 20);
 }
@@ -293,9 +284,9 @@ static void test_residency(void)
 	int populated = resident(a, half);
 	free(a);
 	madvise(a, C, MADV_DONTNEED);
-	uint64_t pf0 = st().bytes_prefaulted;
+	uint64_t pf0 = shim_stats().bytes_prefaulted;
 	unsigned char *b = get(C - pg);
-	uint64_t pf1 = st().bytes_prefaulted;
+	uint64_t pf1 = shim_stats().bytes_prefaulted;
 	CHECKF(b == a, "a C block for C - page: %p, freed %p", (void *)b, (void *)a);
 	CHECKF(pf1 - pf0 == C - pg - half || !populated,
 	       "known resident for C/2 + page, handed out for C - page: pre-faulted %llu "
@@ -307,9 +298,9 @@ static void test_residency(void)
 	madvise(b, C, MADV_DONTNEED);
 	unsigned char *c = get(C - pg);
 	CHECKF(c == a, "again: %p, freed %p", (void *)c, (void *)a);
-	CHECKF(st().bytes_prefaulted == pf1 || !populated,
+	CHECKF(shim_stats().bytes_prefaulted == pf1 || !populated,
 	       "known resident for C - page, handed out for as much: pre-faulted %llu bytes",
-	       (unsigned long long)(st().bytes_prefaulted - pf1));
+	       (unsigned long long)(shim_stats().bytes_prefaulted - pf1));
 	free(c);
 }
 
@@ -332,13 +323,13 @@ static void test_residency_paths(void)
 	CHECKF(b == a, "split: %p, freed %p", (void *)b, (void *)a);
 	free(b);
 	madvise(a, 6 * C, MADV_DONTNEED);
-	pf = st().bytes_prefaulted;
+	pf = shim_stats().bytes_prefaulted;
 	b = get(6 * C);
 	CHECKF(b == a, "joined: %p, freed %p", (void *)b, (void *)a);
-	CHECKF(st().bytes_prefaulted - pf == C - pg || !populated,
+	CHECKF(shim_stats().bytes_prefaulted - pf == C - pg || !populated,
 	       "split and joined, known resident for 5 C + page, handed out for 6 C: "
 	       "pre-faulted %llu bytes (want %zu)",
-	       (unsigned long long)(st().bytes_prefaulted - pf), C - pg);
+	       (unsigned long long)(shim_stats().bytes_prefaulted - pf), C - pg);
 	free(b);
 
 	/* 8 C resident for 7 C + page, shrunk to 2 C (the rest cached,
@@ -348,12 +339,12 @@ static void test_residency_paths(void)
 	unsigned char *s2 = opaque(realloc(a, C + pg));
 	CHECK(s2 == a);
 	madvise(a + 2 * C, 6 * C, MADV_DONTNEED);
-	pf = st().bytes_prefaulted;
+	pf = shim_stats().bytes_prefaulted;
 	unsigned char *g = opaque(realloc(s2, 8 * C));
 	CHECKF(g == a, "grown back in place: %p, was %p", (void *)g, (void *)a);
-	CHECKF(st().bytes_prefaulted - pf == C - pg || !populated,
+	CHECKF(shim_stats().bytes_prefaulted - pf == C - pg || !populated,
 	       "shrunk, grown back: pre-faulted %llu bytes (want %zu)",
-	       (unsigned long long)(st().bytes_prefaulted - pf), C - pg);
+	       (unsigned long long)(shim_stats().bytes_prefaulted - pf), C - pg);
 	free(g);
 
 	/* 70 live blocks: the table holds 64; one not in it is checked whole. */
@@ -365,12 +356,12 @@ static void test_residency_paths(void)
 	unsigned char *last = p[N - 1];
 	free(last);
 	madvise(last, 2 * C, MADV_DONTNEED);
-	pf = st().bytes_prefaulted;
+	pf = shim_stats().bytes_prefaulted;
 	p[N - 1] = get(C + pg);
 	CHECK(p[N - 1] == last);
-	CHECKF(st().bytes_prefaulted - pf == C + pg || !populated,
+	CHECKF(shim_stats().bytes_prefaulted - pf == C + pg || !populated,
 	       "a block the table had no room for: pre-faulted %llu bytes (want %zu)",
-	       (unsigned long long)(st().bytes_prefaulted - pf), C + pg);
+	       (unsigned long long)(shim_stats().bytes_prefaulted - pf), C + pg);
 	for (int i = 0; i < N; i++)
 		free(p[i]);
 }
@@ -400,13 +391,13 @@ static int retain0(void)
 {
 	unsigned char *a = get(4 * C);
 	free(a);
-	struct fg_stats s0 = st();
+	struct fg_stats s0 = shim_stats();
 	unsigned char *b = get(4 * C);
-	struct fg_stats s1 = st();
+	struct fg_stats s1 = shim_stats();
 	CHECK(s1.large_reused == s0.large_reused);
 	CHECK(s1.bytes_released - s0.bytes_released == 0); /* released at the free */
 	free(b);
-	CHECK(st().bytes_released - s1.bytes_released == 4 * C);
+	CHECK(shim_stats().bytes_released - s1.bytes_released == 4 * C);
 	return check_done("large_cache retain0");
 }
 
@@ -434,10 +425,9 @@ int main(int argc, char **argv)
 {
 	if (!under_shim())
 		skip("not under the shim (the large-block cache is the shim's)");
-	stats = (int (*)(struct fg_stats *, size_t))dlsym(RTLD_DEFAULT, "fg_stats");
 	trim = (uint64_t (*)(void))dlsym(RTLD_DEFAULT, "fg_trim");
-	C = (size_t)st().chunk_bytes;
-	if (!st().active || !C)
+	C = (size_t)shim_stats().chunk_bytes;
+	if (!shim_stats().active || !C)
 		skip("the shim is disabled");
 	if (argc > 1 && !strcmp(argv[1], "retain0"))
 		return retain0();

@@ -129,11 +129,7 @@ int main(void)
 {
 	if (!under_shim())
 		skip("not under the shim (large blocks are the shim's)");
-	int (*stats)(struct fg_stats *, size_t) =
-		(int (*)(struct fg_stats *, size_t))dlsym(RTLD_DEFAULT, "fg_stats");
-	struct fg_stats s;
-	memset(&s, 0, sizeof s);
-	stats(&s, sizeof s);
+	struct fg_stats s = shim_stats();
 	C = (size_t)s.chunk_bytes;
 	if (!s.active || !C)
 		skip("the shim is disabled");

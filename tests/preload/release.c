@@ -248,13 +248,7 @@ static int run_forked(void)
 
 static uint64_t page_trims(void)
 {
-	static int (*stats)(struct fg_stats *, size_t);
-	struct fg_stats st;
-	if (!stats)
-		*(void **)&stats = dlsym(RTLD_DEFAULT, "fg_stats");
-	if (!stats || stats(&st, sizeof st) < 0)
-		FATAL("fg_stats not found");
-	return st.page_trims;
+	return shim_stats().page_trims;
 }
 
 /* Watches page_trims for up to ms milliseconds; returns when it moved

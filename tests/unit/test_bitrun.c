@@ -1,6 +1,6 @@
 /* test_bitrun.c: bitrun_find against a bit-at-a-time search, on random and
  * edge-case bitmaps (runs across words, at the ends, ranges not on word
- * boundaries). */
+ * boundaries); bitrun_tail against a bit-at-a-time count. */
 #include <stdlib.h>
 #include "bitrun.h"
 #include "unit.h"
@@ -16,6 +16,14 @@ static int naive(const uint64_t *w, unsigned lo, unsigned hi, unsigned n)
 			return (int)(i + 1 - n);
 	}
 	return -1;
+}
+
+static unsigned naive_tail(const uint64_t *w, unsigned lo, unsigned hi)
+{
+	unsigned n = 0;
+	while (hi > lo && !((w[(hi - 1) / 64] >> ((hi - 1) % 64)) & 1))
+		hi--, n++;
+	return n;
 }
 
 static uint64_t rs = 0x9e3779b97f4a7c15ull;
@@ -58,6 +66,15 @@ int main(void)
 	w[7] = 1ull << 63;
 	CHECK_EQ(bitrun_find(w, 448, 512, 63), 448);
 	CHECK_EQ(bitrun_find(w, 448, 512, 64), -1);
+	CHECK_EQ(bitrun_tail(w, 0, 512), 0u); /* bit 511 set */
+	CHECK_EQ(bitrun_tail(w, 0, 511), 511u); /* 0 .. 510 clear */
+	CHECK_EQ(bitrun_tail(w, 9, 511), 502u);
+	CHECK_EQ(bitrun_tail(w, 70, 70), 0u);
+	w[1] = 1ull << 5; /* bit 69 set */
+	CHECK_EQ(bitrun_tail(w, 0, 128), 58u);
+	CHECK_EQ(bitrun_tail(w, 100, 128), 28u);
+	CHECK_EQ(bitrun_tail(w, 0, 70), 0u);
+	CHECK_EQ(bitrun_tail(w, 0, 69), 69u);
 	/* Random bitmaps of several densities and ranges. */
 	int bad = 0;
 	for (int t = 0; t < 200000 && bad < 5; t++) {
@@ -76,6 +93,12 @@ int main(void)
 			fprintf(stderr, "lo %u hi %u n %u: %d, naive %d\n", lo, hi, n, a, b);
 		}
 		CHECK_EQ(a, b);
+		unsigned ta = bitrun_tail(w, lo, hi), tb = naive_tail(w, lo, hi);
+		if (ta != tb) {
+			bad++;
+			fprintf(stderr, "tail lo %u hi %u: %u, naive %u\n", lo, hi, ta, tb);
+		}
+		CHECK_EQ(ta, tb);
 	}
 	return unit_done();
 }
