@@ -242,7 +242,8 @@ struct span *arena_span_alloc(unsigned n, unsigned tail_min, unsigned *got)
 		if (c->nfree >= n && (at = find_run(c, n)) >= 0)
 			break;
 	/* No run of n: a chunk's last free pages before an unused chunk (the
-	 * seed's 400-byte spans of 8 pages left 7 at the end of every chunk). */
+	 * seed's 400-byte spans of two 16 KiB pages left the last of a 2 MiB
+	 * chunk's 127 empty in every chunk). */
 	for (struct chunk *t = c ? NULL : tail_min ? avail : NULL; t; t = t->next) {
 		unsigned len = bitrun_tail(t->used, t->hdr_pages, t->npages);
 		if (len >= tail_min && len < n) {

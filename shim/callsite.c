@@ -270,7 +270,7 @@ struct symcache {
 	char name[NAMELEN];
 };
 
-static struct site top[2 * FG_REPORT_TOP];
+static struct site top[2 * FG_REPORT_TOP] BSS_COLD;
 static struct module mods[NMOD] BSS_COLD;
 static int nmods;
 static struct ref refs[MAXREF] BSS_COLD;

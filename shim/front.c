@@ -33,7 +33,7 @@ struct bin {
 	const struct tcache *xfer_by[XFER_MAX]; /* the cache that gave it */
 	unsigned nxfer;
 	uint64_t live; /* bytes handed out (to programs or caches) */
-	uint64_t nspans;
+	uint64_t nspans, npages; /* spans and their span pages (a chunk's last ones may be fewer) */
 	uint64_t nout, nback; /* objects ever taken from / given back to the bin (report) */
 	uint32_t takes;       /* objects ever taken, up to ONE_HOT (see spans_put) */
 	uint32_t lists;       /* cached lists parked or taken whole */
@@ -75,6 +75,14 @@ static void note_activity(void)
  * pin its span, whose pages serve any class; a size used in a loop
  * (free(malloc(n))) keeps it, and with it a chunk that would otherwise
  * empty and be unmapped at each free under RETAIN=0 RELEASE_MS=0. */
+/* Gives span s of bin b back to its chunk (b's lock held). */
+static void span_drop(struct bin *b, struct span *s)
+{
+	b->nspans--;
+	b->npages -= s->npages;
+	arena_span_free(s, s->npages);
+}
+
 static int keep_empty(const struct bin *b, const struct span *s)
 {
 	return s->nobj > 1 || b->takes >= ONE_HOT;
@@ -173,6 +181,7 @@ static unsigned bin_take(unsigned c, void **out, unsigned want)
 				if (!s)
 					break;
 				b->nspans++;
+				b->npages += s->npages;
 			}
 			set_cur(b, s);
 		}
@@ -236,8 +245,7 @@ static int spans_put(struct bin *b, unsigned c, void **ptrs, unsigned k)
 			if (!b->spare && keep_empty(b, s)) {
 				b->spare = s;
 			} else {
-				arena_span_free(s, s->npages);
-				b->nspans--;
+				span_drop(b, s);
 				kick = 1;
 			}
 		} else if (!s->listed) {
@@ -581,9 +589,8 @@ void front_drop_spares(void)
 		if (d)
 			__atomic_add_fetch(&front_dirty_bytes, d, __ATOMIC_RELAXED);
 		if (b->spare) {
-			arena_span_free(b->spare, b->spare->npages);
+			span_drop(b, b->spare);
 			b->spare = NULL;
-			b->nspans--;
 		}
 		lock_give(&b->lock);
 	}
@@ -598,14 +605,12 @@ uint64_t front_trim(void)
 		lock_take(&b->lock);
 		xfer_drain(b, c);
 		if (b->spare) {
-			arena_span_free(b->spare, b->spare->npages);
+			span_drop(b, b->spare);
 			b->spare = NULL;
-			b->nspans--;
 		}
 		if (b->cur && b->cur->nfree == b->cur->nobj) {
-			arena_span_free(b->cur, b->cur->npages);
+			span_drop(b, b->cur);
 			b->cur = NULL;
-			b->nspans--;
 		}
 		if (b->cur)
 			given += span_trim(b->cur);
@@ -638,10 +643,11 @@ void front_reset_class_counts(void)
 		bins[c].nout = bins[c].nback = 0;
 }
 
-void front_class_usage(unsigned c, uint64_t *live, uint64_t *spans)
+void front_class_usage(unsigned c, uint64_t *live, uint64_t *spans, uint64_t *span_bytes)
 {
 	*live = __atomic_load_n(&bins[c].live, __ATOMIC_RELAXED);
 	*spans = __atomic_load_n(&bins[c].nspans, __ATOMIC_RELAXED);
+	*span_bytes = __atomic_load_n(&bins[c].npages, __ATOMIC_RELAXED) << g.unit_shift;
 }
 
 void front_lock_all(void)

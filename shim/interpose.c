@@ -416,8 +416,8 @@ EXPORT void malloc_stats(void)
 		return;
 	os_write_all(2, "class     size    spans  span-bytes     in-use\n", 47);
 	for (unsigned c = 0; c < SC_NCLASS; c++) {
-		uint64_t live, spans;
-		front_class_usage(c, &live, &spans);
+		uint64_t live, spans, span_bytes;
+		front_class_usage(c, &live, &spans, &span_bytes);
 		if (!spans)
 			continue;
 		fmt_init(&fb, buf, sizeof buf);
@@ -427,7 +427,7 @@ EXPORT void malloc_stats(void)
 		fmt_str(&fb, "\t");
 		fmt_u64(&fb, spans);
 		fmt_str(&fb, "\t");
-		fmt_u64(&fb, spans * sc_info[c].npages << g.unit_shift);
+		fmt_u64(&fb, span_bytes);
 		fmt_str(&fb, "\t");
 		fmt_u64(&fb, live);
 		fmt_str(&fb, "\n");

@@ -313,8 +313,8 @@ static void sec_alloc(struct fmtbuf *fb)
 	key(fb, "classes");
 	fmt_str(fb, "[");
 	for (unsigned c = 0; c < SC_NCLASS; c++) {
-		uint64_t live, spans, nout, nback;
-		front_class_usage(c, &live, &spans);
+		uint64_t live, spans, span_bytes, nout, nback;
+		front_class_usage(c, &live, &spans, &span_bytes);
 		front_class_counts(c, &nout, &nback);
 		if (!nout && !spans)
 			continue;
@@ -326,6 +326,7 @@ static void sec_alloc(struct fmtbuf *fb)
 		ku(fb, "bytes", nout * sc_info[c].size);
 		ku(fb, "in_use_bytes", live);
 		ku(fb, "spans", spans);
+		ku(fb, "span_bytes", span_bytes);
 		fmt_str(fb, "}");
 	}
 	fmt_str(fb, "]");

@@ -12,9 +12,9 @@
 
 struct sc_info {
 	uint32_t size;    /* object size */
-	uint16_t npages;  /* span length in span pages */
+	uint16_t npages;  /* span length in span pages (a span in a chunk's last pages may be shorter) */
 	uint16_t tcap;    /* per-thread cache capacity (0: not cached) */
-	uint32_t nobj;    /* objects per span */
+	uint32_t nobj;    /* objects per span of npages */
 	uint32_t off;     /* offset of object 0 from the span start (after an in-span bitmap) */
 	uint16_t npages_first;  /* the first span of a class: as small as fits one object */
 	uint32_t nobj_first, off_first;
