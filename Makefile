@@ -91,10 +91,10 @@ $(B)/obj/%.o: %.c $(B)/flags
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) $(BASE) $(DEFS) -MMD -MP -c $< -o $@
 
-$(LIB): $(SHIM_OBJ) shim/exports.map shim/bss.ld
+$(LIB): $(SHIM_OBJ) shim/exports.map
 	@echo "  LD      $@"
 	$(Q)$(CC) -shared -Wl,--version-script=shim/exports.map -Wl,-z,nodelete \
-	  -Wl,-z,now -Wl,--gc-sections -Wl,-T,shim/bss.ld -o $@ $(SHIM_OBJ) $(SHIMLIBS)
+	  -Wl,-z,now -Wl,--gc-sections -o $@ $(SHIM_OBJ) $(SHIMLIBS)
 
 $(CLI): $(TOOL_OBJ) $(CORE_OBJ)
 	@echo "  LD      $@"

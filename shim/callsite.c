@@ -46,7 +46,7 @@ struct site {
 };
 
 static struct lock tlock = LOCK_INIT;
-static struct site sites[NSITES] BSS_COLD;
+static struct site sites[NSITES];
 static uint64_t nsites, nsamples, nmappings, ndropped, nfailed;
 static int armed;
 static uintptr_t self_lo, self_hi; /* this library's mapped range */
@@ -270,12 +270,12 @@ struct symcache {
 	char name[NAMELEN];
 };
 
-static struct site top[2 * FG_REPORT_TOP] BSS_COLD;
-static struct module mods[NMOD] BSS_COLD;
+static struct site top[2 * FG_REPORT_TOP];
+static struct module mods[NMOD];
 static int nmods;
-static struct ref refs[MAXREF] BSS_COLD;
+static struct ref refs[MAXREF];
 static int nrefs;
-static struct symcache cache[NCACHE] BSS_COLD;
+static struct symcache cache[NCACHE];
 static const char *cur_exe;
 
 static int ref_cmp_addr(const struct ref *a, const struct ref *b) { return a->addr < b->addr ? -1 : a->addr > b->addr; }
@@ -349,8 +349,8 @@ static int phdr_cb(struct dl_phdr_info *info, size_t size, void *arg)
  * loaded segments first (callsite_before_fork) and the child resolves from
  * it: libraries the child loads itself are not named. */
 #define NSNAP 512
-static struct { uintptr_t lo, hi; int mod; } snap_seg[NSNAP] BSS_COLD;
-static struct module snap_mod[NMOD] BSS_COLD;
+static struct { uintptr_t lo, hi; int mod; } snap_seg[NSNAP];
+static struct module snap_mod[NMOD];
 static int snap_nseg, snap_nmod;
 
 static int snap_cb(struct dl_phdr_info *info, size_t size, void *arg)
@@ -413,10 +413,10 @@ static unsigned cache_slot(uintptr_t a) { return (unsigned)((a * 0x9e3779b97f4a7
  * the cache does not know, from the file's .symtab (else .dynsym). */
 static void elf_resolve(int m)
 {
-	static ElfW(Shdr) sh[256] BSS_COLD;
-	static ElfW(Sym) syms[512] BSS_COLD;
-	static uintptr_t best_size[MAXREF] BSS_COLD, best_val[MAXREF] BSS_COLD;
-	static uint32_t best_name[MAXREF] BSS_COLD;
+	static ElfW(Shdr) sh[256];
+	static ElfW(Sym) syms[512];
+	static uintptr_t best_size[MAXREF], best_val[MAXREF];
+	static uint32_t best_name[MAXREF];
 	ElfW(Ehdr) eh;
 	int want = 0;
 

@@ -5,7 +5,7 @@
 #include "os.h"
 #include "registry.h"
 
-uint32_t *reg_top[REG_TOP_MAX] BSS_SPARSE;
+uint32_t *reg_top[REG_TOP_MAX];
 
 int registry_set(const void *p, uintptr_t nslots, uint32_t first, uint32_t rest)
 {

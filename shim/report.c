@@ -37,7 +37,7 @@ static int sig_pending;
 static int want_thread; /* interval or signal configured */
 static uint64_t last_interval_ms; /* when the last interval report was due, or the start */
 
-static char out[FG_REPORT_MAX_BYTES] BSS_COLD;
+static char out[FG_REPORT_MAX_BYTES];
 static char exe[512], prog[80], tmpname[600];
 
 static int enabled(void)
@@ -162,7 +162,7 @@ static void kb(struct fmtbuf *fb, const char *k, int v)
 
 static void sec_process(struct fmtbuf *fb, const char *reason, uint64_t now_unix, uint64_t now_mono)
 {
-	static char cmd[FG_REPORT_CMDLINE_BYTES + 2] BSS_COLD;
+	static char cmd[FG_REPORT_CMDLINE_BYTES + 2];
 	static struct os_uname u;
 	ssize_t cn;
 	identity(cmd, sizeof cmd, &cn);
@@ -251,7 +251,7 @@ static void sec_shim(struct fmtbuf *fb)
 
 static void sec_cost(struct fmtbuf *fb)
 {
-	static char status[8192] BSS_COLD, rollup[4096] BSS_COLD;
+	static char status[8192], rollup[4096];
 	struct os_usage u;
 	uint64_t mapped = 0, empty = 0;
 	int have_u = os_getusage(&u) == 0;
@@ -523,7 +523,7 @@ static int is_dir(const char *path)
 /* Writes len bytes of out to the path REPORT names, atomically. */
 static int put_file(size_t len)
 {
-	static char path[4096] BSS_COLD;
+	static char path[4096];
 	struct fmtbuf fb;
 	fmt_init(&fb, path, sizeof path);
 	if (expand(&fb, g.conf.report) < 0) {

@@ -15,7 +15,6 @@
 #include "lock.h"
 #include "os.h"
 #include "sample.h"
-#include "shim.h"
 
 static struct lock slock = LOCK_INIT;
 static char root[256];
@@ -24,10 +23,10 @@ struct kept {
 	uint64_t dev, ino; /* what fd was when opened */
 };
 static struct kept fd_buddy = { -1, 0, 0 }, fd_zone = { -1, 0, 0 }, fd_vm = { -1, 0, 0 };
-static char buf_buddy[16384] BSS_WARM;
-static char buf_zone[256 << 10] BSS_SPARSE;
-static char buf_vm[32768] BSS_SOME;
-static struct kmem_zone zones[SAMPLE_MAX_ZONES] BSS_WARM;
+static char buf_buddy[16384];
+static char buf_zone[256 << 10];
+static char buf_vm[32768];
+static struct kmem_zone zones[SAMPLE_MAX_ZONES];
 static size_t nzones;
 static uint64_t zone_t_ms;
 static int have_zoneinfo;
@@ -35,7 +34,7 @@ static int have_zoneinfo;
  * later samples move the kernel's own counter by what the lists moved. */
 static int64_t zi_free[SAMPLE_MAX_ZONES], zi_buddy[SAMPLE_MAX_ZONES];
 static int need_base;
-static struct kmem_kv kv[400] BSS_SOME;
+static struct kmem_kv kv[400];
 static uint64_t ns_total, zone_reads;
 
 void sample_lock(void) { lock_take(&slock); }

@@ -48,7 +48,7 @@ static size_t env_collect(char *buf, size_t cap, int secure)
 		}
 		return n;
 	}
-	static char tmp[16384] BSS_SOME; /* once, from load_config: not on a small stack */
+	static char tmp[16384]; /* once, from load_config: not on a small stack */
 	ssize_t got = os_read_file("/proc/self/environ", tmp, sizeof tmp);
 	for (ssize_t i = 0; i < got;) {
 		size_t l = strlen(tmp + i);
@@ -82,7 +82,7 @@ static void load_config(void)
 	/* Static, not on the stack: this runs in a constructor, on a main
 	 * thread whose stack may be as small as ulimit -s allows (16 KiB).
 	 * Once, under setup_init's lock. */
-	static char env[8192] BSS_SOME, file[16384] BSS_SOME, rest[8192] BSS_SOME, path[512];
+	static char env[8192], file[16384], rest[8192], path[512];
 	int secure = getauxval(AT_SECURE) != 0;
 	size_t en = env_collect(env, sizeof env, secure);
 	const char *cp = env_value(env, en, "FRAGGUARD_CONFIG");

@@ -11,18 +11,6 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define HIDDEN __attribute__((visibility("hidden")))
 #define EXPORT __attribute__((visibility("default")))
-/* Where a big static buffer goes in .bss: after the small variables every
- * process touches (shim/bss.ld puts the ".bss.~" sections last, by name),
- * first those every process reads into (BSS_WARM), then big ones touched
- * in a page or two (BSS_SPARSE), then those some configurations touch
- * (BSS_SOME: FRAGGUARD_ variables, a configuration file, compaction), then
- * what writing reports and sampling call sites touches (BSS_COLD). The
- * pages a process without reports touches were spread over all 2.2 MiB (a
- * page table for each 2 MiB they cross); now they lie within ~360 KiB. */
-#define BSS_WARM __attribute__((section(".bss.~1warm")))
-#define BSS_SPARSE __attribute__((section(".bss.~2sparse")))
-#define BSS_SOME __attribute__((section(".bss.~3some")))
-#define BSS_COLD __attribute__((section(".bss.~4cold")))
 
 enum shim_state { ST_UNINIT, ST_INIT, ST_READY, ST_DISABLED };
 
