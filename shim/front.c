@@ -67,14 +67,6 @@ static void note_activity(void)
 	__atomic_store_n(&front_last_activity_ms, os_now_ms(), __ATOMIC_RELAXED);
 }
 
-/* Whether an emptied span s of bin b is kept (as the current span or the
- * spare) rather than given back to its chunk at once. A span of one
- * object (classes of 9 KiB and up, whose spans hold one object, and the
- * first spans of some) is kept only once its class has handed out ONE_HOT
- * objects: a size a program uses a few times (Python's imports) must not
- * pin its span, whose pages serve any class; a size used in a loop
- * (free(malloc(n))) keeps it, and with it a chunk that would otherwise
- * empty and be unmapped at each free under RETAIN=0 RELEASE_MS=0. */
 /* Gives span s of bin b back to its chunk (b's lock held). */
 static void span_drop(struct bin *b, struct span *s)
 {
@@ -83,6 +75,14 @@ static void span_drop(struct bin *b, struct span *s)
 	arena_span_free(s, s->npages);
 }
 
+/* Whether an emptied span s of bin b is kept (as the current span or the
+ * spare) rather than given back to its chunk at once. A span of one
+ * object (classes of 9 KiB and up, whose spans hold one object, and the
+ * first spans of some) is kept only once its class has handed out ONE_HOT
+ * objects: a size a program uses a few times (Python's imports) must not
+ * pin its span, whose pages serve any class; a size used in a loop
+ * (free(malloc(n))) keeps it, and with it a chunk that would otherwise
+ * empty and be unmapped at each free under RETAIN=0 RELEASE_MS=0. */
 static int keep_empty(const struct bin *b, const struct span *s)
 {
 	return s->nobj > 1 || b->takes >= ONE_HOT;

@@ -130,7 +130,8 @@ void front_drop_spares(void);
 uint64_t front_live_bytes(void);
 extern uint64_t front_dirty_bytes;
 extern uint64_t front_last_activity_ms;
-/* Bytes handed out and spans held by class c (racy snapshot, for stats). */
+/* Bytes handed out, spans held and their bytes, of class c (racy snapshot,
+ * for stats). */
 void front_class_usage(unsigned c, uint64_t *live, uint64_t *spans, uint64_t *span_bytes);
 /* Objects ever taken from class c's bin (refills, uncached allocations)
  * and given back to it (flushes), for the report; racy snapshot. */
