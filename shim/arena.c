@@ -244,15 +244,15 @@ struct span *arena_span_alloc(unsigned n, unsigned tail_min, unsigned *got)
 	/* No run of n: a chunk's last free pages before an unused chunk (the
 	 * seed's 400-byte spans of two 16 KiB pages left the last of a 2 MiB
 	 * chunk's 127 empty in every chunk). */
-	for (struct chunk *t = c ? NULL : tail_min ? avail : NULL; t; t = t->next) {
-		unsigned len = bitrun_tail(t->used, t->hdr_pages, t->npages);
-		if (len >= tail_min && len < n) {
-			c = t;
-			n = len;
-			at = (int)(t->npages - len);
-			break;
+	if (!c && tail_min)
+		for (c = avail; c; c = c->next) {
+			unsigned len = bitrun_tail(c->used, c->hdr_pages, c->npages);
+			if (len >= tail_min) { /* < n: no chunk had a run of n */
+				n = len;
+				at = (int)(c->npages - len);
+				break;
+			}
 		}
-	}
 	if (!c) {
 		/* An empty chunk: the reserve first, then the lowest address. */
 		for (c = empty; c && !c->reserve; c = c->next)

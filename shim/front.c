@@ -119,10 +119,12 @@ static struct span *span_new(unsigned c, int first)
 		return NULL;
 	s->cls = c;
 	s->npages = (uint16_t)np;
-	s->nobj = first ? si->nobj_first : si->nobj;
-	s->off = first ? si->off_first : si->off;
-	if (np != want) /* a chunk's last pages */
+	if (np != want) { /* a chunk's last pages */
 		s->nobj = sizeclass_fit((uint64_t)np << g.unit_shift, si->size, &s->off);
+	} else {
+		s->nobj = first ? si->nobj_first : si->nobj;
+		s->off = first ? si->off_first : si->off;
+	}
 	s->nfree = s->nobj;
 	s->scan = 0;
 	s->listed = 0;

@@ -556,10 +556,11 @@ static int put_file(size_t len)
 		warn_once(dfd == -ENOTDIR ? "its directory is not a directory" : "cannot open its directory", path, dfd);
 		return dfd;
 	}
-	/* Renaming a file that does not exist answers ENOENT; a seccomp filter
-	 * the program inherited answers otherwise (ENOSYS, EPERM), and then no
-	 * temporary file is made that could be neither renamed nor removed. */
-	int pr = os_renameat(dfd, ".fragguard-rename-probe", name);
+	/* Renaming a file to itself changes nothing, and answers ENOENT when it
+	 * does not exist; a seccomp filter the program inherited answers
+	 * otherwise (ENOSYS, EPERM), and then no temporary file is made that
+	 * could be neither renamed nor removed. */
+	int pr = os_renameat(dfd, ".fragguard-rename-probe", ".fragguard-rename-probe");
 	if (pr < 0 && pr != -ENOENT) {
 		warn_once("renaming is refused here", path, pr);
 		os_close(dfd);

@@ -69,8 +69,7 @@ static int installs(int via_prctl, unsigned long mode, unsigned long flags, long
 }
 
 /* The C library's function that a wrapper forwards to, or NULL with errno
- * ENOSYS; n longs of a variadic call read into v (both wrappers below take
- * a fixed count whatever the call, as the C library's own do). */
+ * ENOSYS. */
 static void *next_fn(const char *name, void **cache)
 {
 	void *f = glibc_next(name, cache);
@@ -79,6 +78,8 @@ static void *next_fn(const char *name, void **cache)
 	return f;
 }
 
+/* n longs of a variadic call into v: both wrappers below read a fixed
+ * count whatever the call, as the C library's own do. */
 #define VA_LONGS(last, v, n) do { \
 	va_list ap; \
 	va_start(ap, last); \
